@@ -1,0 +1,63 @@
+package secrets
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+)
+
+func mustBox(t *testing.T) *Box {
+	t.Helper()
+	k, err := ParseKey(GenerateKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := New(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestSealOpen(t *testing.T) {
+	t.Parallel()
+	b := mustBox(t)
+	secret := []byte("fiken-token-very-secret")
+	sealed := b.Seal(secret, []byte("tenant-a"))
+	if bytes.Contains(sealed, secret) {
+		t.Fatal("sealed value contains the plaintext")
+	}
+	got, err := b.Open(sealed, []byte("tenant-a"))
+	if err != nil || !bytes.Equal(got, secret) {
+		t.Fatalf("Open = %q, %v", got, err)
+	}
+	if _, err := b.Open(sealed, []byte("tenant-b")); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("moved to another tenant: err = %v, want ErrCorrupt", err)
+	}
+	sealed[len(sealed)-1] ^= 1
+	if _, err := b.Open(sealed, []byte("tenant-a")); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("tampered: err = %v, want ErrCorrupt", err)
+	}
+	if _, err := mustBox(t).Open(b.Seal(secret, nil), nil); !errors.Is(err, ErrWrongKey) {
+		t.Fatalf("other key: err = %v, want ErrWrongKey", err)
+	}
+}
+
+func TestParseKey(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in string
+		ok bool
+	}{
+		{GenerateKey(), true},
+		{"c2hvcnQ=", false},
+		{"not base64 !!", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		_, err := ParseKey(tt.in)
+		if (err == nil) != tt.ok {
+			t.Errorf("ParseKey(%q) err = %v, want ok=%v", tt.in, err, tt.ok)
+		}
+	}
+}

@@ -1,0 +1,247 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/bokfor/bokfor/internal/pgtest"
+	"github.com/bokfor/bokfor/internal/secrets"
+	"github.com/bokfor/bokfor/internal/tenant"
+)
+
+func openPool(t *testing.T) *pgxpool.Pool {
+	t.Helper()
+	pool, err := Open(context.Background(), pgtest.NewDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
+}
+
+func migrated(t *testing.T) *Store {
+	t.Helper()
+	pool := openPool(t)
+	if _, err := Migrate(context.Background(), pool); err != nil {
+		t.Fatal(err)
+	}
+	key, _ := secrets.ParseKey(secrets.GenerateKey())
+	box, err := secrets.New(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return New(pool, box)
+}
+
+func TestMigrateIsIdempotentAndChecked(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := openPool(t)
+
+	err := CheckSchema(ctx, pool)
+	if !errors.Is(err, ErrNotMigrated) || !strings.Contains(err.Error(), "run `bokfor migrate`") {
+		t.Fatalf("CheckSchema on empty db = %v, want ErrNotMigrated with advice", err)
+	}
+	applied, err := Migrate(ctx, pool)
+	if err != nil || len(applied) != LatestVersion() {
+		t.Fatalf("first Migrate applied %v, %v; want %d versions", applied, err, LatestVersion())
+	}
+	applied, err = Migrate(ctx, pool)
+	if err != nil || len(applied) != 0 {
+		t.Fatalf("second Migrate applied %v, %v; want nothing", applied, err)
+	}
+	if err := CheckSchema(ctx, pool); err != nil {
+		t.Fatalf("CheckSchema after migrate: %v", err)
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO bokfor_schema_migrations (version, name) VALUES (999, 'future')`); err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckSchema(ctx, pool); !errors.Is(err, ErrSchemaTooNew) {
+		t.Fatalf("CheckSchema on newer db = %v, want ErrSchemaTooNew", err)
+	}
+	if _, err := Migrate(ctx, pool); !errors.Is(err, ErrSchemaTooNew) {
+		t.Fatalf("Migrate on newer db = %v, want ErrSchemaTooNew", err)
+	}
+}
+
+func TestConcurrentMigrators(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := openPool(t)
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() { _, err := Migrate(ctx, pool); errs <- err }()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := CheckSchema(ctx, pool); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestTenantSecretsAreSealed(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := migrated(t)
+	tn, err := tenant.Parse(tenant.ExampleYAML())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateTenant(ctx, tn); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateTenant(ctx, tn); !errors.Is(err, ErrExists) {
+		t.Fatalf("second create: %v, want ErrExists", err)
+	}
+	// The raw row must not contain any secret, in any column.
+	var raw []byte
+	if err := s.Pool().QueryRow(ctx, `SELECT convert_to(t::text, 'UTF8') FROM tenants t WHERE id=$1`, tn.ID).Scan(&raw); err != nil {
+		t.Fatal(err)
+	}
+	for name, v := range tn.Secrets {
+		if bytes.Contains(raw, []byte(v)) {
+			t.Fatalf("raw tenant row contains secret %s", name)
+		}
+	}
+	got, err := s.Tenant(ctx, tn.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Secrets["ledger_token"] != tn.Secrets["ledger_token"] || got.Settings.Ledger.Company != "demo" {
+		t.Fatalf("round trip lost data: %+v", got.Tenant)
+	}
+
+	// An update merges secrets: a new one is added, an empty one removed,
+	// others kept.
+	upd := *tn
+	upd.Name = "Renamed"
+	upd.Secrets = map[string]string{"ledger_token": "rotated", "shop_webhook_secret": ""}
+	if err := s.UpdateTenant(ctx, &upd); err != nil {
+		t.Fatal(err)
+	}
+	got, err = s.Tenant(ctx, tn.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Name != "Renamed" || got.Secrets["ledger_token"] != "rotated" || got.Secrets["shop_api_key"] != tn.Secrets["shop_api_key"] {
+		t.Fatalf("update: %+v", got.Tenant)
+	}
+	if _, ok := got.Secrets["shop_webhook_secret"]; ok {
+		t.Fatal("empty secret value should remove it")
+	}
+
+	// Another key cannot open the secrets and says so.
+	k2, _ := secrets.ParseKey(secrets.GenerateKey())
+	box2, _ := secrets.New(k2)
+	if _, err := New(s.Pool(), box2).Tenant(ctx, tn.ID); !errors.Is(err, secrets.ErrWrongKey) {
+		t.Fatalf("wrong key: %v, want ErrWrongKey", err)
+	}
+
+	list, err := s.Tenants(ctx)
+	if err != nil || len(list) != 1 || list[0].Secrets != nil {
+		t.Fatalf("Tenants = %+v, %v", list, err)
+	}
+	if err := s.DeleteTenant(ctx, tn.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Tenant(ctx, tn.ID); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("after delete: %v", err)
+	}
+}
+
+func TestLinksOrdersWatermarksAudit(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := migrated(t)
+	tn, _ := tenant.Parse(tenant.ExampleYAML())
+	if err := s.CreateTenant(ctx, tn); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.LinkByShopID(ctx, "demo", LinkCustomer, "7"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("missing link: %v", err)
+	}
+	l := Link{TenantID: "demo", Kind: LinkCustomer, ShopID: "7", LedgerID: "1001", Snapshot: []byte(`{"name":"Kari"}`)}
+	if err := s.PutLink(ctx, l); err != nil {
+		t.Fatal(err)
+	}
+	l.LedgerID = "1002"
+	if err := s.PutLink(ctx, l); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.LinkByLedgerID(ctx, "demo", LinkCustomer, "1002")
+	if err != nil || got.ShopID != "7" || !strings.Contains(string(got.Snapshot), "Kari") {
+		t.Fatalf("LinkByLedgerID = %+v, %v", got, err)
+	}
+
+	if err := s.PutOrder(ctx, OrderRecord{TenantID: "demo", ShopOrderID: "42", WorkflowID: "order-demo-42", State: "invoiced", LedgerDocID: "9", LedgerDocNo: "10001"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutOrder(ctx, OrderRecord{TenantID: "demo", ShopOrderID: "42", WorkflowID: "order-demo-42", State: "settled"}); err != nil {
+		t.Fatal(err)
+	}
+	o, err := s.Order(ctx, "demo", "42")
+	if err != nil || o.State != "settled" || o.LedgerDocNo != "10001" {
+		t.Fatalf("Order = %+v, %v (a later step must not erase the document number)", o, err)
+	}
+
+	if v, err := s.Watermark(ctx, "demo", "orders"); err != nil || v != "" {
+		t.Fatalf("unset watermark = %q, %v", v, err)
+	}
+	if err := s.SetWatermark(ctx, "demo", "orders", "2026-11-25 10:00:00|17"); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := s.Watermark(ctx, "demo", "orders"); v != "2026-11-25 10:00:00|17" {
+		t.Fatalf("watermark = %q", v)
+	}
+
+	if err := s.Audit(ctx, AuditEntry{TenantID: "demo", Ledger: "fiken", Operation: "create_invoice", Reference: "order-42", LedgerID: "9", Outcome: "created"}); err != nil {
+		t.Fatal(err)
+	}
+	trail, err := s.AuditTrail(ctx, "demo", "order-42")
+	if err != nil || len(trail) != 1 || trail[0].Outcome != "created" {
+		t.Fatalf("AuditTrail = %+v, %v", trail, err)
+	}
+}
+
+func TestInboxDeduplicates(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := migrated(t)
+	ev := InboxEvent{TenantID: "demo", Source: "prestashop", DeliveryKey: "k1", Topic: "order", ResourceID: "42", Headers: map[string]string{"X": "y"}, Body: []byte(`{"a":1}`)}
+	id1, fresh, err := s.PutInbox(ctx, ev)
+	if err != nil || !fresh {
+		t.Fatalf("first put: %d %v %v", id1, fresh, err)
+	}
+	id2, fresh, err := s.PutInbox(ctx, ev)
+	if err != nil || fresh || id2 != id1 {
+		t.Fatalf("duplicate put: %d %v %v, want %d false", id2, fresh, err, id1)
+	}
+	ev.DeliveryKey = "k2"
+	id3, _, _ := s.PutInbox(ctx, ev)
+	if err := s.MarkFailed(ctx, id1, "temporal unreachable"); err != nil {
+		t.Fatal(err)
+	}
+	pending, err := s.Undelivered(ctx, 10)
+	if err != nil || len(pending) != 2 || pending[0].ID != id1 || pending[1].ID != id3 || pending[0].Attempts != 1 {
+		t.Fatalf("Undelivered = %+v, %v", pending, err)
+	}
+	if err := s.MarkDelivered(ctx, id1); err != nil {
+		t.Fatal(err)
+	}
+	pending, _ = s.Undelivered(ctx, 10)
+	if len(pending) != 1 || pending[0].ID != id3 {
+		t.Fatalf("after delivery: %+v", pending)
+	}
+	e, err := s.InboxEventByID(ctx, id1)
+	if err != nil || e.DeliveredAt == nil || string(e.Body) != `{"a":1}` || e.Headers["X"] != "y" {
+		t.Fatalf("InboxEventByID = %+v, %v", e, err)
+	}
+}
