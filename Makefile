@@ -1,0 +1,62 @@
+# bokfor — make targets. `make dev` runs everything on this machine,
+# `make test` proves it. Long runs (chaos, benchmarks) have their own targets.
+
+GO            ?= go
+BIN           := $(CURDIR)/bin
+TEMPORAL_CLI  := $(BIN)/temporal
+TEMPORAL_CLI_VERSION := v1.5.1
+STATICCHECK_VERSION  := v0.8.2
+WORKFLOWCHECK_VERSION := v0.6.0
+PKGS          := ./...
+
+export GOTOOLCHAIN ?= local
+
+.PHONY: all build dev test test-short lint fmt vet staticcheck workflowcheck bench chaos clean
+
+all: build
+
+build: $(BIN)/bokfor
+
+$(BIN)/bokfor: FORCE
+	$(GO) build -o $@ ./cmd/bokfor
+
+FORCE:
+
+# The Temporal CLI (dev server + Web UI). v1.5.1 is the last version that
+# `go install` can build.
+$(TEMPORAL_CLI):
+	GOBIN=$(BIN) $(GO) install github.com/temporalio/cli/cmd/temporal@$(TEMPORAL_CLI_VERSION)
+
+dev: $(TEMPORAL_CLI) build
+	$(BIN)/bokfor dev
+
+# Unit and integration tests against the real PostgreSQL and a real
+# Temporal dev server.
+test: $(TEMPORAL_CLI)
+	$(GO) test -count=1 -timeout 14m $(PKGS)
+
+test-short:
+	$(GO) test -short -count=1 $(PKGS)
+
+lint: fmt vet staticcheck workflowcheck
+
+fmt:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet $(PKGS)
+
+$(BIN)/staticcheck:
+	GOBIN=$(BIN) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+staticcheck: $(BIN)/staticcheck
+	$(BIN)/staticcheck $(PKGS)
+
+$(BIN)/workflowcheck:
+	GOBIN=$(BIN) $(GO) install go.temporal.io/sdk/contrib/tools/workflowcheck@$(WORKFLOWCHECK_VERSION)
+
+workflowcheck: $(BIN)/workflowcheck
+	$(BIN)/workflowcheck ./workflows/...
+
+clean:
+	rm -rf $(BIN) .bokfor

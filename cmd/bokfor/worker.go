@@ -1,0 +1,42 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/bokfor/bokfor/internal/app"
+	"github.com/bokfor/bokfor/internal/config"
+	"github.com/bokfor/bokfor/internal/metrics"
+)
+
+func newWorkerCmd(e *env) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "worker",
+		Short: "Run the Temporal worker: every workflow and activity",
+		Args:  cobra.NoArgs,
+	}
+	p := bind(cmd, e, config.Database|config.Temporal|config.Secrets|config.Logging|config.Metrics)
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		if err := p.start(e, "worker"); err != nil {
+			return err
+		}
+		defer func() { _ = p.log.Sync() }()
+		ctx := cmd.Context()
+		s, closeStore, err := p.openStore(ctx, true)
+		if err != nil {
+			return err
+		}
+		defer closeStore()
+		m := metrics.New()
+		defer m.Close()
+		c, err := p.dialTemporal(ctx, m)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		return app.RunWorker(ctx, app.WorkerDeps{
+			Log: p.log, Temporal: c, Store: s, Metrics: m,
+			TaskQueue: p.cfg.TaskQueue, MetricsAddr: p.cfg.MetricsAddr,
+		})
+	}
+	return cmd
+}
