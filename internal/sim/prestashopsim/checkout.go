@@ -276,7 +276,7 @@ func (s *Server) placeOrderLocked(in PlaceOrder) (PlaceOrderResult, []webhookEve
 		"id_shop_group": "1", "id_shop": itoa(shop), "secure_key": cust.fields["secure_key"],
 		"total_discounts": t.discountsIncl.String(), "total_discounts_tax_incl": t.discountsIncl.String(),
 		"total_discounts_tax_excl": t.discountsExcl.String(),
-		"total_paid": t.paidIncl.String(), "total_paid_tax_incl": t.paidIncl.String(), "total_paid_tax_excl": t.paidExcl.String(),
+		"total_paid":               t.paidIncl.String(), "total_paid_tax_incl": t.paidIncl.String(), "total_paid_tax_excl": t.paidExcl.String(),
 		"total_paid_real": "0.000000", "total_products": t.productsExcl.String(), "total_products_wt": t.productsIncl.String(),
 		"total_shipping": t.shippingIncl.String(), "total_shipping_tax_incl": t.shippingIncl.String(),
 		"total_shipping_tax_excl": t.shippingExcl.String(), "carrier_tax_rate": rateString(shipBP),

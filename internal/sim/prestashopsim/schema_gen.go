@@ -29,8 +29,7 @@ func specResources() []resourceDef {
 			{name: "deleted", required: false, format: "isBool", i18n: false, readOnly: false},
 			{name: "date_add", required: false, format: "isDate", i18n: false, readOnly: false},
 			{name: "date_upd", required: false, format: "isDate", i18n: false, readOnly: false},
-		}, assocs: []assocDef{
-		}},
+		}, assocs: []assocDef{}},
 		{name: "carriers", elem: "carrier", fields: []fieldDef{
 			{name: "deleted", required: false, format: "isBool", i18n: false, readOnly: false},
 			{name: "is_module", required: false, format: "isBool", i18n: false, readOnly: false},
@@ -53,8 +52,7 @@ func specResources() []resourceDef {
 			{name: "need_range", required: false, format: "", i18n: false, readOnly: false},
 			{name: "position", required: false, format: "", i18n: false, readOnly: false},
 			{name: "delay", required: true, format: "isGenericName", i18n: true, readOnly: false},
-		}, assocs: []assocDef{
-		}},
+		}, assocs: []assocDef{}},
 		{name: "cart_rules", elem: "cart_rule", fields: []fieldDef{
 			{name: "id_customer", required: false, format: "isUnsignedId", i18n: false, readOnly: false},
 			{name: "date_from", required: true, format: "isDate", i18n: false, readOnly: false},
@@ -89,8 +87,7 @@ func specResources() []resourceDef {
 			{name: "date_add", required: false, format: "isDate", i18n: false, readOnly: false},
 			{name: "date_upd", required: false, format: "isDate", i18n: false, readOnly: false},
 			{name: "name", required: true, format: "isCleanHtml", i18n: true, readOnly: false},
-		}, assocs: []assocDef{
-		}},
+		}, assocs: []assocDef{}},
 		{name: "combinations", elem: "combination", fields: []fieldDef{
 			{name: "id_product", required: true, format: "isUnsignedId", i18n: false, readOnly: false},
 			{name: "location", required: false, format: "isString", i18n: false, readOnly: false},
@@ -127,8 +124,7 @@ func specResources() []resourceDef {
 			{name: "zip_code_format", required: false, format: "isZipCodeFormat", i18n: false, readOnly: false},
 			{name: "display_tax_label", required: true, format: "isBool", i18n: false, readOnly: false},
 			{name: "name", required: true, format: "isGenericName", i18n: true, readOnly: false},
-		}, assocs: []assocDef{
-		}},
+		}, assocs: []assocDef{}},
 		{name: "currencies", elem: "currency", fields: []fieldDef{
 			{name: "names", required: false, format: "", i18n: true, readOnly: false},
 			{name: "name", required: true, format: "isGenericName", i18n: false, readOnly: false},
@@ -142,8 +138,7 @@ func specResources() []resourceDef {
 			{name: "unofficial", required: false, format: "isBool", i18n: false, readOnly: false},
 			{name: "modified", required: false, format: "isBool", i18n: false, readOnly: false},
 			{name: "pattern", required: false, format: "", i18n: true, readOnly: false},
-		}, assocs: []assocDef{
-		}},
+		}, assocs: []assocDef{}},
 		{name: "customers", elem: "customer", fields: []fieldDef{
 			{name: "id_default_group", required: false, format: "", i18n: false, readOnly: false},
 			{name: "id_lang", required: false, format: "isUnsignedId", i18n: false, readOnly: false},
@@ -189,8 +184,7 @@ func specResources() []resourceDef {
 			{name: "shipping_cost_tax_incl", required: false, format: "isFloat", i18n: false, readOnly: false},
 			{name: "tracking_number", required: false, format: "isTrackingNumber", i18n: false, readOnly: false},
 			{name: "date_add", required: false, format: "isDate", i18n: false, readOnly: false},
-		}, assocs: []assocDef{
-		}},
+		}, assocs: []assocDef{}},
 		{name: "order_cart_rules", elem: "order_cart_rule", fields: []fieldDef{
 			{name: "id_order", required: true, format: "isUnsignedId", i18n: false, readOnly: false},
 			{name: "id_cart_rule", required: true, format: "isUnsignedId", i18n: false, readOnly: false},
@@ -200,8 +194,7 @@ func specResources() []resourceDef {
 			{name: "value_tax_excl", required: true, format: "isFloat", i18n: false, readOnly: false},
 			{name: "free_shipping", required: false, format: "isBool", i18n: false, readOnly: false},
 			{name: "deleted", required: false, format: "isBool", i18n: false, readOnly: false},
-		}, assocs: []assocDef{
-		}},
+		}, assocs: []assocDef{}},
 		{name: "order_details", elem: "order_detail", fields: []fieldDef{
 			{name: "id_order", required: true, format: "isUnsignedId", i18n: false, readOnly: false},
 			{name: "product_id", required: false, format: "isUnsignedId", i18n: false, readOnly: false},
@@ -257,8 +250,7 @@ func specResources() []resourceDef {
 			{name: "id_order_state", required: true, format: "isUnsignedId", i18n: false, readOnly: false},
 			{name: "id_order", required: true, format: "isUnsignedId", i18n: false, readOnly: false},
 			{name: "date_add", required: false, format: "isDate", i18n: false, readOnly: false},
-		}, assocs: []assocDef{
-		}},
+		}, assocs: []assocDef{}},
 		{name: "order_payments", elem: "order_payment", fields: []fieldDef{
 			{name: "order_reference", required: false, format: "isAnything", i18n: false, readOnly: false},
 			{name: "id_currency", required: true, format: "isUnsignedId", i18n: false, readOnly: false},
@@ -271,8 +263,7 @@ func specResources() []resourceDef {
 			{name: "card_expiration", required: false, format: "isAnything", i18n: false, readOnly: false},
 			{name: "card_holder", required: false, format: "isAnything", i18n: false, readOnly: false},
 			{name: "date_add", required: false, format: "isDate", i18n: false, readOnly: false},
-		}, assocs: []assocDef{
-		}},
+		}, assocs: []assocDef{}},
 		{name: "order_slip", elem: "order_slip", fields: []fieldDef{
 			{name: "id_customer", required: true, format: "isUnsignedId", i18n: false, readOnly: false},
 			{name: "id_order", required: true, format: "isUnsignedId", i18n: false, readOnly: false},
@@ -307,8 +298,7 @@ func specResources() []resourceDef {
 			{name: "deleted", required: false, format: "isBool", i18n: false, readOnly: false},
 			{name: "name", required: true, format: "isGenericName", i18n: true, readOnly: false},
 			{name: "template", required: false, format: "isTplName", i18n: true, readOnly: false},
-		}, assocs: []assocDef{
-		}},
+		}, assocs: []assocDef{}},
 		{name: "orders", elem: "order", fields: []fieldDef{
 			{name: "id_address_delivery", required: true, format: "isUnsignedId", i18n: false, readOnly: false},
 			{name: "id_address_invoice", required: true, format: "isUnsignedId", i18n: false, readOnly: false},
@@ -450,16 +440,14 @@ func specResources() []resourceDef {
 			{name: "depends_on_stock", required: true, format: "isBool", i18n: false, readOnly: false},
 			{name: "out_of_stock", required: true, format: "isInt", i18n: false, readOnly: false},
 			{name: "location", required: false, format: "isString", i18n: false, readOnly: false},
-		}, assocs: []assocDef{
-		}},
+		}, assocs: []assocDef{}},
 		{name: "tax_rule_groups", elem: "tax_rule_group", fields: []fieldDef{
 			{name: "name", required: true, format: "isGenericName", i18n: false, readOnly: false},
 			{name: "active", required: false, format: "isBool", i18n: false, readOnly: false},
 			{name: "deleted", required: false, format: "isBool", i18n: false, readOnly: false},
 			{name: "date_add", required: false, format: "isDate", i18n: false, readOnly: false},
 			{name: "date_upd", required: false, format: "isDate", i18n: false, readOnly: false},
-		}, assocs: []assocDef{
-		}},
+		}, assocs: []assocDef{}},
 		{name: "tax_rules", elem: "tax_rule", fields: []fieldDef{
 			{name: "id_tax_rules_group", required: true, format: "isUnsignedId", i18n: false, readOnly: false},
 			{name: "id_state", required: false, format: "isUnsignedId", i18n: false, readOnly: false},
@@ -469,14 +457,12 @@ func specResources() []resourceDef {
 			{name: "id_tax", required: true, format: "isUnsignedId", i18n: false, readOnly: false},
 			{name: "behavior", required: false, format: "isUnsignedInt", i18n: false, readOnly: false},
 			{name: "description", required: false, format: "isString", i18n: false, readOnly: false},
-		}, assocs: []assocDef{
-		}},
+		}, assocs: []assocDef{}},
 		{name: "taxes", elem: "tax", fields: []fieldDef{
 			{name: "rate", required: true, format: "isFloat", i18n: false, readOnly: false},
 			{name: "active", required: false, format: "", i18n: false, readOnly: false},
 			{name: "deleted", required: false, format: "", i18n: false, readOnly: false},
 			{name: "name", required: true, format: "isGenericName", i18n: true, readOnly: false},
-		}, assocs: []assocDef{
-		}},
+		}, assocs: []assocDef{}},
 	}
 }
