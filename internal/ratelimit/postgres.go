@@ -1,0 +1,147 @@
+package ratelimit
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Schema is the DDL of the table the Postgres limiter keeps its pacing in.
+// It is idempotent and may be copied into the store's migrations.
+const Schema = `CREATE TABLE IF NOT EXISTS rate_slots (
+	key             text PRIMARY KEY,
+	next_at         timestamptz NOT NULL DEFAULT now(),
+	last_request_at timestamptz,
+	requests        bigint NOT NULL DEFAULT 0
+)`
+
+// Setup creates the limiter's table if it is missing.
+func Setup(ctx context.Context, pool *pgxpool.Pool) error {
+	if _, err := pool.Exec(ctx, Schema); err != nil {
+		return fmt.Errorf("ratelimit: create rate_slots: %w", err)
+	}
+	return nil
+}
+
+// Postgres is a Limiter shared by every process that uses the same
+// database. See the package doc for the protocol.
+type Postgres struct {
+	pool     *pgxpool.Pool
+	interval time.Duration
+	local    *Local
+	once     sync.Once
+	setupErr error
+}
+
+// NewPostgres returns a limiter on pool spacing request starts at least
+// interval apart per key (DefaultInterval when interval <= 0). The table is
+// created on first use if missing.
+func NewPostgres(pool *pgxpool.Pool, interval time.Duration) *Postgres {
+	if interval <= 0 {
+		interval = DefaultInterval
+	}
+	// The local layer only serialises; pacing lives in the database.
+	return &Postgres{pool: pool, interval: interval, local: NewLocal(time.Nanosecond)}
+}
+
+// LockID returns the advisory-lock id used for key.
+func LockID(key string) int64 {
+	h := fnv.New64a()
+	_, _ = h.Write([]byte("bokfor.ratelimit:" + key))
+	return int64(h.Sum64())
+}
+
+func (p *Postgres) setup(ctx context.Context) error {
+	p.once.Do(func() { p.setupErr = Setup(ctx, p.pool) })
+	return p.setupErr
+}
+
+// Acquire takes the key's advisory lock on a dedicated connection, waits
+// until the key's next allowed start and records this start.
+func (p *Postgres) Acquire(ctx context.Context, key string) (func(), error) {
+	if err := p.setup(ctx); err != nil {
+		return nil, err
+	}
+	localRelease, err := p.local.lock(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := p.pool.Acquire(ctx)
+	if err != nil {
+		localRelease()
+		return nil, fmt.Errorf("ratelimit: acquire connection: %w", err)
+	}
+	id := LockID(key)
+	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", id); err != nil {
+		// A cancelled wait may leave the session in doubt: drop it so
+		// that any lock it might hold is released with it.
+		_ = conn.Conn().Close(context.Background())
+		conn.Release()
+		localRelease()
+		return nil, fmt.Errorf("ratelimit: advisory lock: %w", err)
+	}
+	release := func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if _, err := conn.Exec(ctx, "SELECT pg_advisory_unlock($1)", id); err != nil {
+			_ = conn.Conn().Close(ctx)
+		}
+		conn.Release()
+		localRelease()
+	}
+	if err := p.pace(ctx, conn.Conn(), key); err != nil {
+		release()
+		return nil, err
+	}
+	var once sync.Once
+	return func() { once.Do(release) }, nil
+}
+
+// pace waits for the key's slot and books the next one. The caller holds
+// the advisory lock, so no other process reads or writes the row.
+func (p *Postgres) pace(ctx context.Context, conn *pgx.Conn, key string) error {
+	for {
+		var waitMS float64
+		err := conn.QueryRow(ctx, `
+			INSERT INTO rate_slots (key, next_at) VALUES ($1, clock_timestamp())
+			ON CONFLICT (key) DO UPDATE SET key = EXCLUDED.key
+			RETURNING GREATEST(EXTRACT(EPOCH FROM next_at - clock_timestamp()) * 1000, 0)::float8`, key).Scan(&waitMS)
+		if err != nil {
+			return fmt.Errorf("ratelimit: read slot: %w", err)
+		}
+		if wait := time.Duration(waitMS * float64(time.Millisecond)); wait > 0 {
+			if err := sleepCtx(ctx, wait); err != nil {
+				return err
+			}
+			continue
+		}
+		_, err = conn.Exec(ctx, `
+			UPDATE rate_slots SET last_request_at = clock_timestamp(),
+				next_at = clock_timestamp() + make_interval(secs => $2::float8 / 1000), requests = requests + 1
+			WHERE key = $1`, key, float64(p.interval)/float64(time.Millisecond))
+		if err != nil {
+			return fmt.Errorf("ratelimit: book slot: %w", err)
+		}
+		return nil
+	}
+}
+
+// Defer pushes key's next allowed start to at least now+d for all
+// processes.
+func (p *Postgres) Defer(ctx context.Context, key string, d time.Duration) error {
+	if err := p.setup(ctx); err != nil {
+		return err
+	}
+	_, err := p.pool.Exec(ctx, `
+		INSERT INTO rate_slots (key, next_at) VALUES ($1, clock_timestamp() + make_interval(secs => $2::float8 / 1000))
+		ON CONFLICT (key) DO UPDATE SET next_at = GREATEST(rate_slots.next_at, EXCLUDED.next_at)`, key, float64(d)/float64(time.Millisecond))
+	if err != nil {
+		return fmt.Errorf("ratelimit: defer: %w", err)
+	}
+	return nil
+}
