@@ -1,0 +1,379 @@
+// Package ledgerdoc builds the ledger document for a shop order — a pure
+// function of the order and the tenant's settings, with no I/O — so that
+// what is posted can be previewed, golden-tested and reasoned about.
+//
+// # Money rules
+//
+// Every line is expressed the way the ledger computes it: an integer
+// quantity, a net unit price in øre, and VAT that the ledger computes per
+// line as round-half-away-from-zero(net × rate). The builder predicts that
+// computation (LineVAT), so it knows the ledger's total before posting.
+// Product lines take the shop's tax-excluded line total; shipping and gift
+// wrapping their own rate; order-level discounts are spread over the VAT
+// rates in proportion to each rate's tax-included product total (the tax
+// base) and become one negative line per rate. Whatever difference remains
+// between the shop's tax-included total and the ledger's predicted total is
+// posted on an explicit rounding line on the tenant's rounding account — the
+// document always equals the shop order to the øre, and the difference is
+// shown, never dropped.
+//
+// # Text
+//
+// Ledger descriptions are limited (Fiken: 200 characters). Longer names are
+// cut at a word boundary where possible and end in "…"; they are never
+// rejected.
+package ledgerdoc
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/bokfor/bokfor/internal/domain"
+	"github.com/bokfor/bokfor/internal/money"
+	"github.com/bokfor/bokfor/internal/tenant"
+)
+
+// MaxDescription is the longest line description ledgers accept.
+const MaxDescription = 200
+
+// Kind is the kind of ledger document.
+type Kind string
+
+const (
+	// KindInvoice is an unpaid invoice the ledger sends to the customer.
+	KindInvoice Kind = "invoice"
+	// KindCashInvoice is an invoice paid at checkout (card, Vipps, Stripe),
+	// booked together with its payment to the payment method's account.
+	KindCashInvoice Kind = "cash_invoice"
+	// KindInvoiceVoucher is a sale whose invoice the shop issued itself
+	// (fakturabilag): the ledger records it without creating an invoice.
+	KindInvoiceVoucher Kind = "invoice_voucher"
+)
+
+// LineKind says what a document line stands for.
+type LineKind string
+
+// Line kinds.
+const (
+	LineProduct  LineKind = "product"
+	LineShipping LineKind = "shipping"
+	LineWrapping LineKind = "wrapping"
+	LineDiscount LineKind = "discount"
+	LineFee      LineKind = "fee"
+	LineRounding LineKind = "rounding"
+)
+
+// RoundingVATType is the VAT type of the rounding line: no VAT.
+const RoundingVATType = "NONE"
+
+// Document is a ledger-neutral invoice or invoice voucher for one order.
+type Document struct {
+	// Kind is invoice, cash invoice or invoice voucher.
+	Kind Kind `json:"kind"`
+	// Reference is bokfor's unique reference of the order in the ledger
+	// (Fiken orderReference / saleNumber, PowerOffice ExternalImportReference).
+	Reference string `json:"reference"`
+	// ShopReference is the shop's own order reference, printed on the document.
+	ShopReference string `json:"shop_reference"`
+	// ShopOrderID is the shop's order id.
+	ShopOrderID string `json:"shop_order_id"`
+	// IssueDate is the document date (the order's date, yyyy-mm-dd).
+	IssueDate string `json:"issue_date"`
+	// DueDays is the payment term for unpaid invoices.
+	DueDays int `json:"due_days"`
+	// Currency is the ISO 4217 currency of all amounts.
+	Currency string `json:"currency"`
+	// ConversionRate is the shop's rate of Currency (scaled by domain.RateScale).
+	ConversionRate domain.ConversionRate `json:"conversion_rate"`
+	// Lines are the document lines, in order: products, shipping, wrapping,
+	// discounts, fee, rounding.
+	Lines []Line `json:"lines"`
+	// Net, VAT and Gross are the document totals as the ledger will compute them.
+	Net   money.Ore `json:"net"`
+	VAT   money.Ore `json:"vat"`
+	Gross money.Ore `json:"gross"`
+	// ShopTotal is the shop's tax-included total (Gross − fee lines).
+	ShopTotal money.Ore `json:"shop_total"`
+	// Rounding is the amount on the rounding line (0 when none).
+	Rounding money.Ore `json:"rounding"`
+	// PerRate sums the lines by VAT rate.
+	PerRate []RateTotal `json:"per_rate"`
+	// PaymentModule is the shop's payment module.
+	PaymentModule string `json:"payment_module"`
+	// PaymentAccount is where a cash invoice's money went.
+	PaymentAccount string `json:"payment_account,omitempty"`
+	// SendMethod is how the ledger sends an unpaid invoice.
+	SendMethod string `json:"send_method,omitempty"`
+}
+
+// Line is one document line.
+type Line struct {
+	Kind LineKind `json:"kind"`
+	// ShopProductID and SKU identify the shop product of a product line.
+	ShopProductID string `json:"shop_product_id,omitempty"`
+	ShopVariantID string `json:"shop_variant_id,omitempty"`
+	SKU           string `json:"sku,omitempty"`
+	// Description is the printed text, at most MaxDescription characters.
+	Description string `json:"description"`
+	// Quantity is the number of units.
+	Quantity int `json:"quantity"`
+	// UnitNet is the net price per unit in øre.
+	UnitNet money.Ore `json:"unit_net"`
+	// Net = UnitNet × Quantity; VAT = LineVAT(Net, Rate); Gross = Net + VAT.
+	Net   money.Ore `json:"net"`
+	VAT   money.Ore `json:"vat"`
+	Gross money.Ore `json:"gross"`
+	// Rate is the VAT rate; VATType and Account its ledger mapping.
+	Rate    domain.VATRate `json:"rate"`
+	VATType string         `json:"vat_type"`
+	Account string         `json:"account"`
+}
+
+// RateTotal is the sum of the lines at one VAT rate.
+type RateTotal struct {
+	Rate  domain.VATRate `json:"rate"`
+	Net   money.Ore      `json:"net"`
+	VAT   money.Ore      `json:"vat"`
+	Gross money.Ore      `json:"gross"`
+}
+
+// ErrNoPaymentMethod means the tenant does not configure the order's
+// payment module.
+var ErrNoPaymentMethod = errors.New("no payment method configured for the order's payment module")
+
+// ErrInvalidOrder means the order cannot be booked as it stands.
+var ErrInvalidOrder = errors.New("order cannot be booked")
+
+// Reference returns bokfor's ledger reference of a shop order.
+func Reference(tenantID, shopOrderID string) string {
+	return "bokfor-" + tenantID + "-" + shopOrderID
+}
+
+// LineVAT is the VAT a ledger computes for a line's net amount:
+// net × rate, rounded half away from zero.
+func LineVAT(net money.Ore, rate domain.VATRate) money.Ore {
+	return money.MulRate(net, int64(rate), 10000)
+}
+
+// Build turns a shop order into the document to post for tenant t.
+func Build(tenantID string, s *tenant.Settings, o *domain.Order) (*Document, error) {
+	pm, ok := s.PaymentMethodFor(o.PaymentModule)
+	if !ok {
+		return nil, fmt.Errorf("%w: %q", ErrNoPaymentMethod, o.PaymentModule)
+	}
+	if len(o.Lines) == 0 {
+		return nil, fmt.Errorf("%w: it has no lines", ErrInvalidOrder)
+	}
+	if o.Currency == "" {
+		return nil, fmt.Errorf("%w: it has no currency", ErrInvalidOrder)
+	}
+	d := &Document{
+		Reference:      Reference(tenantID, o.ID),
+		ShopReference:  o.Reference,
+		ShopOrderID:    o.ID,
+		IssueDate:      dateOf(o.CreatedAt),
+		Currency:       o.Currency,
+		ConversionRate: o.ConversionRate,
+		PaymentModule:  o.PaymentModule,
+		ShopTotal:      o.Totals.PaidTaxIncl,
+	}
+	switch {
+	case pm.SelfInvoiced:
+		d.Kind = KindInvoiceVoucher
+		d.DueDays = pm.DueDays
+	case pm.PaidAtCheckout:
+		d.Kind = KindCashInvoice
+		d.PaymentAccount = pm.Account
+	default:
+		d.Kind = KindInvoice
+		d.DueDays = pm.DueDays
+		d.SendMethod = pm.SendMethod
+	}
+	b := builder{s: s, d: d}
+
+	// Products, with each rate's tax-included total as the discount base.
+	base := map[domain.VATRate]money.Ore{}
+	var rates []domain.VATRate
+	for _, l := range o.Lines {
+		if l.Quantity <= 0 {
+			return nil, fmt.Errorf("%w: line %q has quantity %d", ErrInvalidOrder, l.Name, l.Quantity)
+		}
+		if _, seen := base[l.TaxRate]; !seen {
+			rates = append(rates, l.TaxRate)
+		}
+		base[l.TaxRate] += l.TotalTaxIncl
+		if err := b.add(Line{Kind: LineProduct, ShopProductID: l.ProductID, ShopVariantID: l.VariantID, SKU: l.SKU,
+			Description: l.Name, Quantity: l.Quantity, UnitNet: unitNet(l.TotalTaxExcl, l.Quantity), Rate: l.TaxRate}); err != nil {
+			return nil, err
+		}
+	}
+	if o.Shipping.TaxIncl != 0 || o.Shipping.TaxExcl != 0 {
+		name := "Frakt"
+		if o.Shipping.Carrier != "" {
+			name = "Frakt: " + o.Shipping.Carrier
+		}
+		if err := b.add(Line{Kind: LineShipping, Description: name, Quantity: 1, UnitNet: o.Shipping.TaxExcl, Rate: o.Shipping.TaxRate}); err != nil {
+			return nil, err
+		}
+	}
+	if o.WrappingTaxIncl != 0 {
+		rate := rateOf(o.WrappingTaxExcl, o.WrappingTaxIncl)
+		if err := b.add(Line{Kind: LineWrapping, Description: "Gaveinnpakning", Quantity: 1, UnitNet: o.WrappingTaxExcl, Rate: rate}); err != nil {
+			return nil, err
+		}
+	}
+	// Discounts: spread the tax-included total over the rates by tax base.
+	var discountIncl money.Ore
+	var names []string
+	for _, disc := range o.Discounts {
+		discountIncl += disc.TaxIncl
+		names = append(names, disc.Name)
+	}
+	if discountIncl != 0 {
+		weights := make([]money.Ore, len(rates))
+		for i, r := range rates {
+			weights[i] = max(base[r], 0)
+		}
+		parts := money.Allocate(discountIncl, weights)
+		label := "Rabatt"
+		if len(names) > 0 {
+			label = "Rabatt: " + strings.Join(names, ", ")
+		}
+		for i, r := range rates {
+			if parts[i] == 0 {
+				continue
+			}
+			gross := -parts[i]
+			net := gross - domain.VATOf(gross, r)
+			desc := label
+			if len(rates) > 1 {
+				desc = fmt.Sprintf("%s (%s MVA)", label, r)
+			}
+			if err := b.add(Line{Kind: LineDiscount, Description: desc, Quantity: 1, UnitNet: net, Rate: r}); err != nil {
+				return nil, err
+			}
+		}
+	}
+	// Rounding: whatever the ledger's lines miss of the shop's total.
+	if diff := o.Totals.PaidTaxIncl - d.Gross; diff != 0 {
+		d.Rounding = diff
+		d.Lines = append(d.Lines, Line{Kind: LineRounding, Description: "Øreavrunding", Quantity: 1, UnitNet: diff,
+			Net: diff, Gross: diff, VATType: RoundingVATType, Account: s.RoundingAccount})
+		d.Net += diff
+		d.Gross += diff
+	}
+	// The invoice fee is added on top of the shop's total.
+	if d.Kind == KindInvoice && pm.InvoiceFee != "" {
+		fee, err := money.Parse(pm.InvoiceFee)
+		if err != nil {
+			return nil, fmt.Errorf("invoice fee %q: %w", pm.InvoiceFee, err)
+		}
+		if fee != 0 {
+			net := fee - domain.VATOf(fee, domain.VAT25)
+			if err := b.add(Line{Kind: LineFee, Description: "Fakturagebyr", Quantity: 1, UnitNet: net, Rate: domain.VAT25}); err != nil {
+				return nil, err
+			}
+		}
+	}
+	d.PerRate = perRate(d.Lines)
+	return d, nil
+}
+
+type builder struct {
+	s *tenant.Settings
+	d *Document
+}
+
+// add completes a line's amounts and ledger mapping and appends it.
+func (b *builder) add(l Line) error {
+	rule, err := b.s.VATRuleFor(int64(l.Rate))
+	if err != nil {
+		return err
+	}
+	l.VATType, l.Account = rule.VATType, rule.IncomeAccount
+	l.Description = Truncate(l.Description, MaxDescription)
+	l.Net = l.UnitNet * money.Ore(l.Quantity)
+	l.VAT = LineVAT(l.Net, l.Rate)
+	l.Gross = l.Net + l.VAT
+	b.d.Lines = append(b.d.Lines, l)
+	b.d.Net += l.Net
+	b.d.VAT += l.VAT
+	b.d.Gross += l.Gross
+	return nil
+}
+
+// unitNet is the net unit price that best reproduces a line's net total.
+func unitNet(total money.Ore, qty int) money.Ore {
+	return money.MulRate(total, 1, int64(qty))
+}
+
+// rateOf infers a VAT rate from a tax-excluded and tax-included amount,
+// snapped to the nearest Norwegian rate.
+func rateOf(excl, incl money.Ore) domain.VATRate {
+	if excl == 0 {
+		return domain.VAT0
+	}
+	bp := money.MulRate(incl-excl, 10000, int64(excl))
+	best := domain.VAT25
+	for _, r := range []domain.VATRate{domain.VAT25, domain.VAT15, domain.VAT12, domain.VAT0} {
+		if absOre(money.Ore(r)-bp) < absOre(money.Ore(best)-bp) {
+			best = r
+		}
+	}
+	return best
+}
+
+func absOre(o money.Ore) money.Ore {
+	if o < 0 {
+		return -o
+	}
+	return o
+}
+
+func perRate(lines []Line) []RateTotal {
+	var out []RateTotal
+	idx := map[domain.VATRate]int{}
+	for _, l := range lines {
+		if l.Kind == LineRounding {
+			continue
+		}
+		i, ok := idx[l.Rate]
+		if !ok {
+			i = len(out)
+			idx[l.Rate] = i
+			out = append(out, RateTotal{Rate: l.Rate})
+		}
+		out[i].Net += l.Net
+		out[i].VAT += l.VAT
+		out[i].Gross += l.Gross
+	}
+	return out
+}
+
+func dateOf(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format("2006-01-02")
+}
+
+// Truncate shortens s to at most n characters (runes), cutting at the last
+// space in the final fifth where there is one, and ending in "…".
+func Truncate(s string, n int) string {
+	s = strings.TrimSpace(s)
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)[:n-1]
+	cut := len(r)
+	for i := len(r) - 1; i >= len(r)*4/5; i-- {
+		if r[i] == ' ' {
+			cut = i
+			break
+		}
+	}
+	return strings.TrimRight(string(r[:cut]), " ,.;:-") + "…"
+}
