@@ -81,6 +81,9 @@ func (c *contract) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		body = b
 		req.Body = io.NopCloser(bytes.NewReader(body))
+		if len(body) == 0 {
+			req.Body = http.NoBody
+		}
 	}
 	check := req.Clone(req.Context())
 	check.Body = io.NopCloser(bytes.NewReader(body))

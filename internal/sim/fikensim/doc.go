@@ -74,11 +74,12 @@
 //   - GET /_sim/stats: {"requests","by_status":{"201":N,"dropped":N},
 //     "max_in_flight","rate_violations","faults_injected"}.
 //   - GET/POST /_sim/faults: {"error_rate","timeout_rate",
-//     "drop_after_commit_rate","latency_ms","max_faults"}. error_rate
+//     "drop_after_commit_rate","latency_ms","max_faults","writes_only"}. error_rate
 //     answers 500 without effect; timeout_rate holds the request without
 //     effect until the client gives up; drop_after_commit_rate applies a
 //     write (non-GET) and then closes the connection without an answer
-//     (http.Hijacker); max_faults > 0 stops injecting after that many.
+//     (http.Hijacker); max_faults > 0 stops injecting after that many;
+//     writes_only limits error and timeout faults to non-GET requests.
 //   - POST /_sim/reset: fresh state, counters and faults.
 //   - POST /_sim/invoices/{invoiceId}/settle, optional {"date","amount"}:
 //     a bank payment on the invoice's sale (default: the outstanding

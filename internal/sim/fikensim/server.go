@@ -3,6 +3,7 @@ package fikensim
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
@@ -55,6 +56,8 @@ type Faults struct {
 	// MaxFaults stops injecting after this many injected faults; 0 means
 	// no limit. With MaxFaults 1 "the first attempt" fails.
 	MaxFaults int `json:"max_faults"`
+	// WritesOnly restricts error and timeout faults to non-GET requests.
+	WritesOnly bool `json:"writes_only"`
 }
 
 // Stats are the counters served by GET /_sim/stats.
@@ -165,6 +168,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, "Simulated internal server error")
 		return
 	case faultTimeout:
+		// Consume the body so that the server notices when the client
+		// gives up and closes the connection.
+		_, _ = io.Copy(io.Discard, r.Body)
 		select {
 		case <-r.Context().Done():
 		case <-time.After(s.opts.FaultTimeout):
@@ -296,6 +302,9 @@ func (s *Server) roll(method string) (time.Duration, fault) {
 		return lat, faultNone
 	}
 	pick := faultNone
+	if f.WritesOnly && method == http.MethodGet {
+		return lat, faultNone
+	}
 	switch {
 	case f.ErrorRate > 0 && s.rng.Float64() < f.ErrorRate:
 		pick = faultError
