@@ -1,0 +1,444 @@
+package workflows
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/bokfor/bokfor/activities"
+	"github.com/bokfor/bokfor/internal/ledger"
+	"github.com/bokfor/bokfor/internal/ledgerdoc"
+)
+
+// orderActs names the order activities by method; the worker registers
+// the real instance.
+var orderActs *activities.Orders
+
+var storeActs *activities.Store
+
+const defaultQuietPeriod = 30 * 24 * time.Hour
+
+// errCancelled ends the workflow at an operator's request.
+var errCancelled = errors.New("cancelled by operator")
+
+// errSkipped means the operator skipped a failed step.
+var errSkipped = errors.New("skipped by operator")
+
+// Order carries one shop order from the status that triggers transfer to a
+// ledger document, through payment and settlement, back to the shop, and
+// through later refunds. See the package doc of ledgerdoc for the money
+// rules and activities.Orders.PostDocument for exactly-once posting.
+func Order(ctx workflow.Context, in OrderInput) (*OrderStatus, error) {
+	o := &orderImpl{in: in, seen: map[string]bool{}, credited: map[string]bool{}}
+	if err := o.setup(ctx); err != nil {
+		return nil, err
+	}
+	return o.run(ctx)
+}
+
+type orderImpl struct {
+	in     OrderInput
+	ref    activities.OrderRef
+	status OrderStatus
+
+	seen     map[string]bool
+	seenList []string
+	events   int // shop events not yet acted on
+	settled  bool
+	actions  []OperatorAction
+
+	posted   *ledger.Posted
+	doc      *ledgerdoc.Document
+	credited map[string]bool
+	shopTold bool
+}
+
+func (o *orderImpl) setup(ctx workflow.Context) error {
+	if o.in.TenantID == "" || o.in.ShopOrderID == "" {
+		return temporal.NewNonRetryableApplicationError("order workflow needs TenantID and ShopOrderID", "input", nil)
+	}
+	if o.in.QuietPeriod == 0 {
+		o.in.QuietPeriod = defaultQuietPeriod
+	}
+	o.ref = activities.OrderRef{TenantID: o.in.TenantID, ShopOrderID: o.in.ShopOrderID, WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID}
+	o.status = OrderStatus{TenantID: o.in.TenantID, ShopOrderID: o.in.ShopOrderID, State: StateWaiting}
+	if c := o.in.Carry; c != nil {
+		o.posted, o.shopTold, o.settled = c.Posted, c.ShopTold, c.Settled
+		for _, id := range c.Credited {
+			o.markCredited(id)
+		}
+		for _, id := range c.Seen {
+			o.seen[id] = true
+			o.seenList = append(o.seenList, id)
+		}
+		if o.posted != nil {
+			o.status.LedgerDocID, o.status.LedgerDocNo = o.posted.ID, o.posted.Number
+		}
+	}
+	if err := workflow.SetQueryHandler(ctx, QueryStatus, func() (OrderStatus, error) { return o.status, nil }); err != nil {
+		return err
+	}
+	events := workflow.GetSignalChannel(ctx, SignalShopEvent)
+	settled := workflow.GetSignalChannel(ctx, SignalSettled)
+	ops := workflow.GetSignalChannel(ctx, SignalOperator)
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		for {
+			sel := workflow.NewSelector(ctx)
+			sel.AddReceive(events, func(c workflow.ReceiveChannel, _ bool) {
+				var ev ShopEvent
+				c.Receive(ctx, &ev)
+				o.onShopEvent(ev)
+			})
+			sel.AddReceive(settled, func(c workflow.ReceiveChannel, _ bool) {
+				var ev SettledEvent
+				c.Receive(ctx, &ev)
+				o.settled = true
+			})
+			sel.AddReceive(ops, func(c workflow.ReceiveChannel, _ bool) {
+				var a OperatorAction
+				c.Receive(ctx, &a)
+				o.actions = append(o.actions, a)
+			})
+			sel.Select(ctx)
+		}
+	})
+	return nil
+}
+
+func (o *orderImpl) onShopEvent(ev ShopEvent) {
+	if ev.ID != "" {
+		if o.seen[ev.ID] {
+			return
+		}
+		o.seen[ev.ID] = true
+		o.seenList = append(o.seenList, ev.ID)
+	}
+	o.events++
+	o.status.Events++
+}
+
+func (o *orderImpl) markCredited(id string) {
+	if !o.credited[id] {
+		o.credited[id] = true
+		o.status.Credited = append(o.status.Credited, id)
+	}
+}
+
+func (o *orderImpl) run(ctx workflow.Context) (*OrderStatus, error) {
+	for {
+		o.events = 0
+		var view *activities.OrderView
+		err := o.step(ctx, "load order", func(ctx workflow.Context) error {
+			return workflow.ExecuteActivity(ctx, orderActs.LoadOrder, o.ref).Get(ctx, &view)
+		})
+		if done, res, err := o.stop(ctx, err); done {
+			return res, err
+		}
+		if o.posted == nil && view.Posted != nil {
+			o.posted = view.Posted // booked by an earlier run
+			o.status.LedgerDocID, o.status.LedgerDocNo = o.posted.ID, o.posted.Number
+		}
+		if view.Document != nil {
+			o.doc = view.Document
+		}
+
+		if o.posted == nil {
+			switch {
+			case view.Cancelled:
+				o.transition(ctx, StateCancelled, "cancelled in the shop before it was booked")
+				return &o.status, nil
+			case !view.Transfer:
+				o.transition(ctx, StateWaiting, "shop state "+view.Order.StateID+" does not trigger transfer")
+				if res, done := o.wait(ctx, 0); done {
+					return res, nil
+				}
+				continue
+			case view.Problem != "":
+				err := o.park(ctx, "build document", view.Problem)
+				if done, res, err := o.stop(ctx, err); done {
+					return res, err
+				}
+				continue // retry: re-read the order and the settings
+			}
+			err := o.book(ctx, view)
+			if done, res, err := o.stop(ctx, err); done {
+				return res, err
+			}
+		}
+
+		if err := o.credit(ctx, view); err != nil {
+			if done, res, err := o.stop(ctx, err); done {
+				return res, err
+			}
+		}
+		if view.Cancelled && o.credited["cancel"] {
+			o.transition(ctx, StateCancelled, "cancelled in the shop after booking; credited in full")
+			return &o.status, nil
+		}
+
+		if (o.settled || o.posted.Settled) && !o.shopTold {
+			err := o.step(ctx, "tell shop settled", func(ctx workflow.Context) error {
+				return workflow.ExecuteActivity(ctx, orderActs.SetShopState, activities.SetShopStateInput{OrderRef: o.ref, State: view.SettledState}).Get(ctx, nil)
+			})
+			if done, res, err := o.stop(ctx, err); done && !errors.Is(err, errSkipped) {
+				return res, err
+			}
+			o.shopTold = true
+			o.transition(ctx, StateSettled, "settled in the ledger; shop told")
+		}
+
+		quiet := time.Duration(0)
+		if o.shopTold {
+			quiet = o.in.QuietPeriod
+		}
+		if res, done := o.wait(ctx, quiet); done {
+			return res, nil
+		}
+		if workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
+			return nil, o.continueAsNew(ctx)
+		}
+	}
+}
+
+// book resolves customer and products, posts the document once and sends
+// an unpaid invoice.
+func (o *orderImpl) book(ctx workflow.Context, view *activities.OrderView) error {
+	o.transition(ctx, StateBooking, "")
+	doc := view.Document
+	var customerID string
+	if err := o.step(ctx, "resolve customer", func(ctx workflow.Context) error {
+		return workflow.ExecuteActivity(ctx, orderActs.ResolveCustomer, activities.ResolveCustomerInput{OrderRef: o.ref, Order: view.Order}).Get(ctx, &customerID)
+	}); err != nil {
+		return err
+	}
+	var productIDs []string
+	if err := o.step(ctx, "resolve products", func(ctx workflow.Context) error {
+		return workflow.ExecuteActivity(ctx, orderActs.ResolveProducts, activities.ResolveProductsInput{OrderRef: o.ref, Lines: doc.Lines}).Get(ctx, &productIDs)
+	}); err != nil {
+		return err
+	}
+	var posted *ledger.Posted
+	if err := o.step(ctx, "post document", func(ctx workflow.Context) error {
+		return workflow.ExecuteActivity(ctx, orderActs.PostDocument, activities.PostDocumentInput{OrderRef: o.ref, Document: *doc,
+			CustomerID: customerID, ProductIDs: productIDs}).Get(ctx, &posted)
+	}); err != nil {
+		return err
+	}
+	o.posted = posted
+	o.status.LedgerDocID, o.status.LedgerDocNo = posted.ID, posted.Number
+	o.transition(ctx, StateBooked, fmt.Sprintf("%s %s posted, %s", doc.Kind, posted.Number, formatOre(posted.Gross)))
+	if doc.Kind == ledgerdoc.KindInvoice && doc.SendMethod != "" && doc.SendMethod != "none" {
+		err := o.step(ctx, "send invoice", func(ctx workflow.Context) error {
+			return workflow.ExecuteActivity(ctx, orderActs.SendInvoice, activities.SendInvoiceInput{OrderRef: o.ref, Posted: *posted, Method: doc.SendMethod}).Get(ctx, nil)
+		})
+		if err != nil && !errors.Is(err, errSkipped) {
+			return err
+		}
+	}
+	return nil
+}
+
+// credit posts a credit note for each shop refund not yet credited, and a
+// full credit note when the order was cancelled after booking.
+func (o *orderImpl) credit(ctx workflow.Context, view *activities.OrderView) error {
+	if o.posted == nil || o.doc == nil {
+		return nil
+	}
+	for _, r := range view.Order.Refunds {
+		if o.credited[r.ID] {
+			continue
+		}
+		lines, err := activities.RefundLines(o.doc, r)
+		if err != nil {
+			if perr := o.park(ctx, "credit refund "+r.ID, err.Error()); perr != nil {
+				return perr
+			}
+			return nil
+		}
+		in := activities.CreditInput{OrderRef: o.ref, Invoice: *o.posted, RefundID: r.ID, Lines: lines, Date: dateOf(r.CreatedAt, workflow.Now(ctx))}
+		if err := o.step(ctx, "credit refund "+r.ID, func(ctx workflow.Context) error {
+			return workflow.ExecuteActivity(ctx, orderActs.PostCreditNote, in).Get(ctx, nil)
+		}); err != nil && !errors.Is(err, errSkipped) {
+			return err
+		}
+		o.markCredited(r.ID)
+	}
+	if view.Cancelled && len(view.Order.Refunds) == 0 && !o.credited["cancel"] {
+		in := activities.CreditInput{OrderRef: o.ref, Invoice: *o.posted, RefundID: "cancel", Full: true, Date: dateOf(time.Time{}, workflow.Now(ctx))}
+		if err := o.step(ctx, "credit cancellation", func(ctx workflow.Context) error {
+			return workflow.ExecuteActivity(ctx, orderActs.PostCreditNote, in).Get(ctx, nil)
+		}); err != nil && !errors.Is(err, errSkipped) {
+			return err
+		}
+		o.markCredited("cancel")
+	}
+	return nil
+}
+
+// wait blocks until a shop event, a settlement to act on or an operator
+// action arrives; with quiet > 0 it completes the workflow after that long
+// without any.
+func (o *orderImpl) wait(ctx workflow.Context, quiet time.Duration) (*OrderStatus, bool) {
+	cond := func() bool {
+		return o.events > 0 || len(o.actions) > 0 || (o.settled && !o.shopTold && o.posted != nil)
+	}
+	if quiet <= 0 {
+		_ = workflow.Await(ctx, cond)
+	} else if ok, _ := workflow.AwaitWithTimeout(ctx, quiet, cond); !ok {
+		o.transition(ctx, StateDone, "no events for "+quiet.String())
+		return &o.status, true
+	}
+	if len(o.actions) > 0 {
+		a := o.actions[0]
+		o.actions = o.actions[1:]
+		if a.Action == ActionCancel {
+			o.transition(ctx, StateCancelled, "cancelled by operator: "+a.Note)
+			return &o.status, true
+		}
+	}
+	return nil, false
+}
+
+// stop maps a step's error to the workflow's end: operator cancel ends it
+// cleanly; skip ends an unbooked order as skipped.
+func (o *orderImpl) stop(ctx workflow.Context, err error) (bool, *OrderStatus, error) {
+	switch {
+	case err == nil:
+		return false, nil, nil
+	case errors.Is(err, errCancelled):
+		o.transition(ctx, StateCancelled, "cancelled by operator")
+		return true, &o.status, nil
+	case errors.Is(err, errSkipped):
+		if o.posted == nil {
+			o.transition(ctx, StateSkipped, "skipped by operator; not booked by bokfor")
+			return true, &o.status, nil
+		}
+		return false, nil, nil
+	default:
+		return true, nil, err
+	}
+}
+
+// step runs fn with the standard activity options. A failure that retries
+// cannot fix parks the order until an operator signals: retry runs fn
+// again, skip returns errSkipped, cancel errCancelled.
+func (o *orderImpl) step(ctx workflow.Context, name string, fn func(ctx workflow.Context) error) error {
+	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 5 * time.Minute,
+		HeartbeatTimeout:    time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:    time.Second,
+			BackoffCoefficient: 2,
+			MaximumInterval:    5 * time.Minute,
+			MaximumAttempts:    15,
+		},
+	})
+	for {
+		err := fn(actx)
+		if err == nil {
+			return nil
+		}
+		if perr := o.park(ctx, name, reasonOf(err)); perr != nil {
+			return perr
+		}
+	}
+}
+
+// park puts the order in needs_attention and waits for an operator.
+// It returns nil for retry.
+func (o *orderImpl) park(ctx workflow.Context, step, reason string) error {
+	prev := o.status.State
+	o.status.Step, o.status.Reason = step, reason
+	o.transition(ctx, StateNeedsAttention, step+": "+reason)
+	_ = workflow.Await(ctx, func() bool { return len(o.actions) > 0 })
+	a := o.actions[0]
+	o.actions = o.actions[1:]
+	o.status.Step, o.status.Reason = "", ""
+	switch a.Action {
+	case ActionCancel:
+		return errCancelled
+	case ActionSkip:
+		o.transition(ctx, prev, "operator skipped "+step+": "+a.Note)
+		return errSkipped
+	default:
+		o.transition(ctx, prev, "operator retries "+step+": "+a.Note)
+		return nil
+	}
+}
+
+// transition records a state change: status, search attributes and the
+// store's order row (a local activity: fast, local, idempotent).
+func (o *orderImpl) transition(ctx workflow.Context, s OrderState, note string) {
+	changed := s != o.status.State
+	o.status.State = s
+	o.status.History = append(o.status.History, Transition{At: workflow.Now(ctx), State: s, Note: note})
+	if len(o.status.History) > 50 {
+		o.status.History = o.status.History[len(o.status.History)-50:]
+	}
+	if !changed && s != StateNeedsAttention {
+		return
+	}
+	updates := []temporal.SearchAttributeUpdate{
+		AttrOrderState.ValueSet(string(s)),
+		AttrNeedsAttention.ValueSet(s == StateNeedsAttention),
+	}
+	if o.posted != nil && o.posted.Number != "" {
+		updates = append(updates, AttrLedgerDocNo.ValueSet(o.posted.Number))
+	}
+	if o.posted != nil && !o.posted.DueDate.IsZero() && s == StateBooked {
+		updates = append(updates, AttrPaymentDueAt.ValueSet(o.posted.DueDate))
+	}
+	_ = workflow.UpsertTypedSearchAttributes(ctx, updates...)
+	lctx := workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
+		StartToCloseTimeout: 10 * time.Second,
+		RetryPolicy:         &temporal.RetryPolicy{MaximumAttempts: 5},
+	})
+	rec := activities.OrderRecordInput{TenantID: o.ref.TenantID, ShopOrderID: o.ref.ShopOrderID, WorkflowID: o.ref.WorkflowID,
+		State: string(s), Reason: o.status.Reason}
+	if o.posted != nil {
+		rec.LedgerDocID, rec.LedgerDocNo = o.posted.ID, o.posted.Number
+	}
+	if err := workflow.ExecuteLocalActivity(lctx, storeActs.RecordOrder, rec).Get(lctx, nil); err != nil {
+		workflow.GetLogger(ctx).Warn("recording order state failed", "error", err)
+	}
+}
+
+func (o *orderImpl) continueAsNew(ctx workflow.Context) error {
+	in := o.in
+	in.Carry = &OrderCarry{Posted: o.posted, ShopTold: o.shopTold, Settled: o.settled, Credited: o.status.Credited, Seen: o.seenList}
+	return workflow.NewContinueAsNewError(ctx, Order, in)
+}
+
+// reasonOf extracts the most useful message of an activity failure.
+func reasonOf(err error) string {
+	var app *temporal.ApplicationError
+	if errors.As(err, &app) {
+		if app.Type() != "" {
+			return app.Type() + ": " + app.Message()
+		}
+		return app.Message()
+	}
+	var to *temporal.TimeoutError
+	if errors.As(err, &to) {
+		return "timeout: " + to.Error()
+	}
+	return err.Error()
+}
+
+func dateOf(t, now time.Time) string {
+	if t.IsZero() {
+		t = now
+	}
+	return t.Format("2006-01-02")
+}
+
+func formatOre(o int64) string {
+	sign := ""
+	if o < 0 {
+		sign, o = "-", -o
+	}
+	return fmt.Sprintf("%s%d.%02d", sign, o/100, o%100)
+}

@@ -1,0 +1,205 @@
+package workflows
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/mock"
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/bokfor/bokfor/activities"
+	"github.com/bokfor/bokfor/internal/domain"
+	"github.com/bokfor/bokfor/internal/ledger"
+	"github.com/bokfor/bokfor/internal/ledgerdoc"
+)
+
+func newEnv(t *testing.T) *testsuite.TestWorkflowEnvironment {
+	t.Helper()
+	var ts testsuite.WorkflowTestSuite
+	env := ts.NewTestWorkflowEnvironment()
+	env.RegisterActivity(&activities.Orders{})
+	env.RegisterActivity(&activities.Store{})
+	env.OnActivity(storeActs.RecordOrder, mock.Anything, mock.Anything).Return(nil)
+	return env
+}
+
+func view(state string, transfer, cancelled bool, kind ledgerdoc.Kind) *activities.OrderView {
+	return &activities.OrderView{
+		Order:        domain.Order{ID: "42", StateID: state},
+		Transfer:     transfer,
+		Cancelled:    cancelled,
+		SettledState: "Oppgjort i regnskap",
+		Document: &ledgerdoc.Document{Kind: kind, Reference: "bokfor-demo-42", SendMethod: "email",
+			Lines: []ledgerdoc.Line{{Kind: ledgerdoc.LineProduct, SKU: "A", Quantity: 1, UnitNet: 800, Net: 800, VAT: 200, Gross: 1000, Rate: 2500, VATType: "HIGH", Account: "3000"}}},
+	}
+}
+
+var input = OrderInput{TenantID: "demo", ShopOrderID: "42", QuietPeriod: 24 * time.Hour}
+
+func status(t *testing.T, env *testsuite.TestWorkflowEnvironment) OrderStatus {
+	t.Helper()
+	var res OrderStatus
+	require.NoError(t, env.GetWorkflowResult(&res))
+	return res
+}
+
+func TestOrderPaidAtCheckoutIsBookedOnceAndSettled(t *testing.T) {
+	t.Parallel()
+	env := newEnv(t)
+	env.OnActivity(orderActs.LoadOrder, mock.Anything, mock.Anything).Return(view("2", true, false, ledgerdoc.KindCashInvoice), nil).Once()
+	env.OnActivity(orderActs.ResolveCustomer, mock.Anything, mock.Anything).Return("c-7", nil).Once()
+	env.OnActivity(orderActs.ResolveProducts, mock.Anything, mock.Anything).Return([]string{"p-1"}, nil).Once()
+	env.OnActivity(orderActs.PostDocument, mock.Anything, mock.MatchedBy(func(in activities.PostDocumentInput) bool {
+		return in.CustomerID == "c-7" && len(in.ProductIDs) == 1 && in.ProductIDs[0] == "p-1" && in.Document.Reference == "bokfor-demo-42"
+	})).Return(&ledger.Posted{ID: "9", Number: "10001", Gross: 1000, Settled: true}, nil).Once()
+	env.OnActivity(orderActs.SetShopState, mock.Anything, activities.SetShopStateInput{OrderRef: activities.OrderRef{TenantID: "demo", ShopOrderID: "42", WorkflowID: "default-test-workflow-id"}, State: "Oppgjort i regnskap"}).Return(nil).Once()
+
+	env.ExecuteWorkflow(Order, input)
+	require.True(t, env.IsWorkflowCompleted())
+	st := status(t, env)
+	require.Equal(t, StateDone, st.State)
+	require.Equal(t, "10001", st.LedgerDocNo)
+	env.AssertExpectations(t)
+}
+
+func TestOrderWaitsForTransferStateAndIgnoresDuplicateEvents(t *testing.T) {
+	t.Parallel()
+	env := newEnv(t)
+	env.OnActivity(orderActs.LoadOrder, mock.Anything, mock.Anything).Return(view("1", false, false, ledgerdoc.KindCashInvoice), nil).Once()
+	env.OnActivity(orderActs.LoadOrder, mock.Anything, mock.Anything).Return(view("2", true, false, ledgerdoc.KindCashInvoice), nil).Once()
+	env.OnActivity(orderActs.ResolveCustomer, mock.Anything, mock.Anything).Return("c-7", nil)
+	env.OnActivity(orderActs.ResolveProducts, mock.Anything, mock.Anything).Return([]string{"p-1"}, nil)
+	env.OnActivity(orderActs.PostDocument, mock.Anything, mock.Anything).Return(&ledger.Posted{ID: "9", Number: "10001", Settled: true}, nil).Once()
+	env.OnActivity(orderActs.SetShopState, mock.Anything, mock.Anything).Return(nil).Once()
+	env.RegisterDelayedCallback(func() {
+		v, err := env.QueryWorkflow(QueryStatus)
+		require.NoError(t, err)
+		var st OrderStatus
+		require.NoError(t, v.Get(&st))
+		require.Equal(t, StateWaiting, st.State)
+		env.SignalWorkflow(SignalShopEvent, ShopEvent{ID: "ev-1", Topic: "order.status"})
+	}, time.Minute)
+	// The same delivery again, after the order was booked: ignored.
+	env.RegisterDelayedCallback(func() { env.SignalWorkflow(SignalShopEvent, ShopEvent{ID: "ev-1"}) }, 2*time.Minute)
+
+	env.ExecuteWorkflow(Order, input)
+	st := status(t, env)
+	require.Equal(t, StateDone, st.State)
+	require.Equal(t, 1, st.Events)
+	env.AssertExpectations(t)
+}
+
+func TestOrderCancelledBeforeTransferNeverTouchesTheLedger(t *testing.T) {
+	t.Parallel()
+	env := newEnv(t)
+	env.OnActivity(orderActs.LoadOrder, mock.Anything, mock.Anything).Return(view("6", false, true, ledgerdoc.KindInvoice), nil).Once()
+	env.ExecuteWorkflow(Order, input)
+	require.Equal(t, StateCancelled, status(t, env).State)
+	env.AssertNotCalled(t, "PostDocument", mock.Anything, mock.Anything)
+	env.AssertNotCalled(t, "ResolveCustomer", mock.Anything, mock.Anything)
+}
+
+func TestUnpaidInvoiceIsSentAndWaitsForSettlement(t *testing.T) {
+	t.Parallel()
+	env := newEnv(t)
+	env.OnActivity(orderActs.LoadOrder, mock.Anything, mock.Anything).Return(view("2", true, false, ledgerdoc.KindInvoice), nil)
+	env.OnActivity(orderActs.ResolveCustomer, mock.Anything, mock.Anything).Return("c-7", nil).Once()
+	env.OnActivity(orderActs.ResolveProducts, mock.Anything, mock.Anything).Return([]string{"p-1"}, nil).Once()
+	due := time.Date(2026, 12, 9, 0, 0, 0, 0, time.UTC)
+	env.OnActivity(orderActs.PostDocument, mock.Anything, mock.Anything).Return(&ledger.Posted{ID: "9", Number: "10001", DueDate: due}, nil).Once()
+	env.OnActivity(orderActs.SendInvoice, mock.Anything, mock.MatchedBy(func(in activities.SendInvoiceInput) bool { return in.Method == "email" })).Return(nil).Once()
+	env.OnActivity(orderActs.SetShopState, mock.Anything, mock.Anything).Return(nil).Once()
+	env.RegisterDelayedCallback(func() {
+		v, _ := env.QueryWorkflow(QueryStatus)
+		var st OrderStatus
+		_ = v.Get(&st)
+		require.Equal(t, StateBooked, st.State, "an unpaid invoice waits for settlement")
+		env.SignalWorkflow(SignalSettled, SettledEvent{DocumentID: "9", Date: "2026-12-01"})
+	}, 10*24*time.Hour)
+
+	env.ExecuteWorkflow(Order, input)
+	st := status(t, env)
+	require.Equal(t, StateDone, st.State)
+	var sawSettled bool
+	for _, h := range st.History {
+		sawSettled = sawSettled || h.State == StateSettled
+	}
+	require.True(t, sawSettled)
+	env.AssertExpectations(t)
+}
+
+func TestUnmappableOrderParksUntilOperatorRetries(t *testing.T) {
+	t.Parallel()
+	env := newEnv(t)
+	bad := view("2", true, false, ledgerdoc.KindCashInvoice)
+	bad.Document, bad.Problem = nil, "no VAT rule for rate: 11.11 %"
+	env.OnActivity(orderActs.LoadOrder, mock.Anything, mock.Anything).Return(bad, nil).Once()
+	env.OnActivity(orderActs.LoadOrder, mock.Anything, mock.Anything).Return(view("2", true, false, ledgerdoc.KindCashInvoice), nil).Once()
+	env.OnActivity(orderActs.ResolveCustomer, mock.Anything, mock.Anything).Return("c-7", nil).Once()
+	env.OnActivity(orderActs.ResolveProducts, mock.Anything, mock.Anything).Return([]string{""}, nil).Once()
+	env.OnActivity(orderActs.PostDocument, mock.Anything, mock.Anything).Return(&ledger.Posted{ID: "9", Number: "10001", Settled: true}, nil).Once()
+	env.OnActivity(orderActs.SetShopState, mock.Anything, mock.Anything).Return(nil).Once()
+	env.RegisterDelayedCallback(func() {
+		v, _ := env.QueryWorkflow(QueryStatus)
+		var st OrderStatus
+		_ = v.Get(&st)
+		require.Equal(t, StateNeedsAttention, st.State)
+		require.Contains(t, st.Reason, "no VAT rule")
+		env.SignalWorkflow(SignalOperator, OperatorAction{Action: ActionRetry, Note: "added the 11.11 % rule"})
+	}, time.Hour)
+	env.ExecuteWorkflow(Order, input)
+	require.Equal(t, StateDone, status(t, env).State)
+	env.AssertExpectations(t)
+}
+
+func TestRejectedDocumentParksAndOperatorCanSkip(t *testing.T) {
+	t.Parallel()
+	env := newEnv(t)
+	env.OnActivity(orderActs.LoadOrder, mock.Anything, mock.Anything).Return(view("2", true, false, ledgerdoc.KindCashInvoice), nil).Once()
+	env.OnActivity(orderActs.ResolveCustomer, mock.Anything, mock.Anything).Return("c-7", nil).Once()
+	env.OnActivity(orderActs.ResolveProducts, mock.Anything, mock.Anything).Return([]string{"p-1"}, nil).Once()
+	env.OnActivity(orderActs.PostDocument, mock.Anything, mock.Anything).Return(nil,
+		temporal.NewNonRetryableApplicationError("post document: fiken: validation (HTTP 400): Kontonummer mangler på faktura", activities.ErrTypeValidation, errors.New("400"))).Once()
+	env.RegisterDelayedCallback(func() {
+		v, _ := env.QueryWorkflow(QueryStatus)
+		var st OrderStatus
+		_ = v.Get(&st)
+		require.Equal(t, StateNeedsAttention, st.State)
+		require.Equal(t, "post document", st.Step)
+		require.Contains(t, st.Reason, "Kontonummer mangler")
+		env.SignalWorkflow(SignalOperator, OperatorAction{Action: ActionSkip, Note: "booked by hand"})
+	}, time.Hour)
+	env.ExecuteWorkflow(Order, input)
+	require.Equal(t, StateSkipped, status(t, env).State)
+	env.AssertExpectations(t)
+}
+
+func TestRefundIsCreditedExactlyOnce(t *testing.T) {
+	t.Parallel()
+	env := newEnv(t)
+	booked := view("2", true, false, ledgerdoc.KindCashInvoice)
+	refunded := view("7", true, false, ledgerdoc.KindCashInvoice)
+	refunded.Posted = &ledger.Posted{ID: "9", Number: "10001", Settled: true}
+	refunded.Order.Refunds = []domain.Refund{{ID: "3", Lines: []domain.RefundLine{{SKU: "A", Quantity: 1, TaxRate: 2500, TaxExcl: 800, TaxIncl: 1000}}}}
+	env.OnActivity(orderActs.LoadOrder, mock.Anything, mock.Anything).Return(booked, nil).Once()
+	env.OnActivity(orderActs.LoadOrder, mock.Anything, mock.Anything).Return(refunded, nil)
+	env.OnActivity(orderActs.ResolveCustomer, mock.Anything, mock.Anything).Return("c-7", nil).Once()
+	env.OnActivity(orderActs.ResolveProducts, mock.Anything, mock.Anything).Return([]string{"p-1"}, nil).Once()
+	env.OnActivity(orderActs.PostDocument, mock.Anything, mock.Anything).Return(&ledger.Posted{ID: "9", Number: "10001", Settled: true}, nil).Once()
+	env.OnActivity(orderActs.SetShopState, mock.Anything, mock.Anything).Return(nil).Once()
+	env.OnActivity(orderActs.PostCreditNote, mock.Anything, mock.MatchedBy(func(in activities.CreditInput) bool {
+		return in.RefundID == "3" && len(in.Lines) == 1 && in.Lines[0].Gross == 1000 && in.Invoice.ID == "9"
+	})).Return(&ledger.Posted{ID: "c1"}, nil).Once()
+	for i, at := range []time.Duration{time.Hour, 2 * time.Hour, 3 * time.Hour} {
+		id := []string{"r-1", "r-2", "r-3"}[i]
+		env.RegisterDelayedCallback(func() { env.SignalWorkflow(SignalShopEvent, ShopEvent{ID: id, Topic: "order_slip"}) }, at)
+	}
+	env.ExecuteWorkflow(Order, input)
+	st := status(t, env)
+	require.Equal(t, StateDone, st.State)
+	require.Equal(t, []string{"3"}, st.Credited)
+	env.AssertExpectations(t)
+}
