@@ -206,18 +206,30 @@ func TestStock(t *testing.T) {
 
 func TestUpdateProduct17KeepsFields(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, prestashopsim.Options{Version: "1.7"}, prestashop.Config{Version: prestashop.Version17})
-	price := money.MustParse("100.00")
-	name := "Ny kopp"
-	if err := e.c.UpdateProduct(ctx(t), 5, prestashop.ProductUpdate{PriceTaxExcl: &price, Name: &name}); err != nil {
-		t.Fatal(err)
-	}
-	p, err := e.c.Product(ctx(t), 5)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if p.PriceTaxExcl != price || p.Name != name || p.SKU != "SKU-KOPP" || !p.Active || p.TaxRate != domain.VAT25 {
-		t.Errorf("product after update = %+v", p)
+	for _, version := range []string{prestashop.Version8, prestashop.Version17} {
+		t.Run(version, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, prestashopsim.Options{Version: version}, prestashop.Config{Version: version})
+			_, before := e.raw(t, http.MethodGet, "/api/products/1?output_format=JSON", "")
+			price := money.MustParse("100.00")
+			name := "Ny T-skjorte"
+			if err := e.c.UpdateProduct(ctx(t), 1, prestashop.ProductUpdate{PriceTaxExcl: &price, Name: &name}); err != nil {
+				t.Fatal(err)
+			}
+			p, err := e.c.Product(ctx(t), 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.PriceTaxExcl != price || p.Name != name || p.SKU != "SKU-TSHIRT" || !p.Active || p.TaxRate != domain.VAT25 || len(p.Variants) != 3 {
+				t.Errorf("product after update = %+v", p)
+			}
+			_, after := e.raw(t, http.MethodGet, "/api/products/1?output_format=JSON", "")
+			for _, keep := range []string{`"id_default_combination":"1"`, `"link_rewrite":[{"id":"1","value":"t-skjorte"}`, `"visibility":"both"`, `"id_category_default":"2"`} {
+				if !strings.Contains(before, keep) || !strings.Contains(after, keep) {
+					t.Errorf("field %s lost by the update", keep)
+				}
+			}
+		})
 	}
 }
 

@@ -166,13 +166,11 @@ func (c *Client) UpdateProduct(ctx context.Context, productID int, u ProductUpda
 	return c.update(ctx, "products", "product", productID, fs)
 }
 
-// readOnlyFields are output by GET but refused by PUT (error 93).
+// readOnlyFields are output by GET but refused by PUT (error 93: "parameter
+// not writable"); everything else must be sent back or it is nulled.
 func readOnlyFields(resource string) []string {
-	switch resource {
-	case "products":
-		return []string{"manufacturer_name", "quantity", "position_in_category", "id_default_image", "id_default_combination", "cache_default_attribute"}
-	case "combinations":
-		return []string{"quantity"}
+	if resource == "products" {
+		return []string{"manufacturer_name", "quantity"}
 	}
 	return nil
 }

@@ -17,6 +17,21 @@
 // (5xx, no connection, a read that timed out) and KindAmbiguous (a write
 // whose response was lost: look before retrying).
 //
+// The key needs GET on orders, order_details, order_cart_rules,
+// order_payments, order_slip, order_states, customers, addresses, countries
+// (optional: without it addresses have no country code), currencies,
+// carriers, cart_rules, taxes, tax_rules, products, combinations and
+// stock_availables; POST on order_histories and order_states; PATCH (8.x) or
+// PUT (1.7) on stock_availables and products.
+//
+// Dates are shop-local wall time; set Config.Location to the shop's zone.
+//
+// Webhooks: the shop's ps_webhooks-style module posts WebhookEvent bodies;
+// ParseWebhookEvent decodes them and VerifySignature checks the optional
+// SignatureHeader. Events are hints: re-read through the webservice, and
+// ignore the echo of SetOrderState (an OrderHistory add and an Order update
+// into the state bokfor set).
+//
 // The client knows nothing of Temporal or the store; each method is one
-// logical operation, most of them one HTTP call.
+// logical operation, most of them one HTTP call (Order is a composite read).
 package prestashop

@@ -30,6 +30,20 @@
 //     stats); writes to orders, customers, products, combinations,
 //     stock_availables, order_histories and order_slip emit webhooks.
 //
+// # Options
+//
+// New(Options{}) is an 8.x shop that accepts DefaultKey for everything, with
+// seed 0 and no webhook. Options.Keys sets the accepted keys, each with
+// per-resource methods (Key.Permissions, e.g. {"orders": {"GET"}}; nil allows
+// all). Version "1.7" removes PATCH. Seed makes references and other random
+// values reproducible. WebhookURL / WebhookSecret / WebhookTimeout configure
+// the emitter (also settable at run time through POST /_sim/webhook).
+// Shops lists the shop ids of a multishop installation (stock rows exist per
+// shop; id_shop filters). RoundType is PS_ROUND_TYPE for orders that do not
+// name one (default 2). SingleAssocAsObject renders one-element associations
+// as objects. Now and Location set the shop clock and time zone (default
+// time.Now, UTC). HangTimeout bounds requests picked by timeout_rate.
+//
 // # Seed
 //
 // Languages 1 (no) and 2 (en); PrestaShop's default order states 1–14;
