@@ -20,9 +20,21 @@ const Schema = `CREATE TABLE IF NOT EXISTS rate_slots (
 	requests        bigint NOT NULL DEFAULT 0
 )`
 
-// Setup creates the limiter's table if it is missing.
+// setupLockID serialises concurrent Setup calls: CREATE TABLE IF NOT
+// EXISTS is not safe against itself in PostgreSQL.
+const setupLockID = 0x626f6b666f72 // "bokfor"
+
+// Setup creates the limiter's table if it is missing. It is safe to call
+// concurrently from several processes.
 func Setup(ctx context.Context, pool *pgxpool.Pool) error {
-	if _, err := pool.Exec(ctx, Schema); err != nil {
+	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", int64(setupLockID)); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, Schema)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("ratelimit: create rate_slots: %w", err)
 	}
 	return nil
@@ -34,8 +46,8 @@ type Postgres struct {
 	pool     *pgxpool.Pool
 	interval time.Duration
 	local    *Local
-	once     sync.Once
-	setupErr error
+	setupMu  sync.Mutex
+	setUp    bool
 }
 
 // NewPostgres returns a limiter on pool spacing request starts at least
@@ -56,9 +68,18 @@ func LockID(key string) int64 {
 	return int64(h.Sum64())
 }
 
+// setup runs Setup once per limiter; a failure is retried on next use.
 func (p *Postgres) setup(ctx context.Context) error {
-	p.once.Do(func() { p.setupErr = Setup(ctx, p.pool) })
-	return p.setupErr
+	p.setupMu.Lock()
+	defer p.setupMu.Unlock()
+	if p.setUp {
+		return nil
+	}
+	if err := Setup(ctx, p.pool); err != nil {
+		return err
+	}
+	p.setUp = true
+	return nil
 }
 
 // Acquire takes the key's advisory lock on a dedicated connection, waits
