@@ -87,4 +87,3 @@ func TestNewValidatesConfig(t *testing.T) {
 		}
 	}
 }
-
