@@ -529,3 +529,37 @@ func atoi(t *testing.T, s string) int {
 	}
 	return i
 }
+
+func TestSplitOrdersAndPartialPayments(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, prestashopsim.Options{}, prestashop.Config{})
+	// Awaiting bank wire (10) has no payment yet; two partial payments follow.
+	a := e.place(t, strings.Replace(fmt.Sprintf(mixedOrder, 2), `"state":2`, `"state":10`, 1))
+	for _, amt := range []string{"100.00", "596.70"} {
+		e.control(t, fmt.Sprintf("/_sim/orders/%d/payment", a.ID), map[string]string{"amount": amt, "method": "Bankoverføring"}, nil)
+	}
+	pays, err := e.c.Payments(ctx(t), a.Reference)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pays) != 2 || pays[0].Amount+pays[1].Amount != money.MustParse("696.70") || pays[1].Method != "Bankoverføring" {
+		t.Errorf("partial payments = %+v", pays)
+	}
+	// A split cart: a second order with the same reference.
+	b := e.place(t, `{"reference":"`+a.Reference+`","customer":{"email":"ola@example.no"},"address":{"address1":"A","postcode":"1","city":"C"},
+		"state":10,"lines":[{"reference":"SKU-BOK","quantity":1,"unit_price_tax_incl":"349.00","tax_rate":"0"}]}`)
+	if b.Reference != a.Reference {
+		t.Fatalf("split order reference %s, want %s", b.Reference, a.Reference)
+	}
+	ids, err := e.c.OrderIDsByReference(ctx(t), a.Reference)
+	if err != nil || fmt.Sprint(ids) != fmt.Sprint([]int{a.ID, b.ID}) {
+		t.Errorf("OrderIDsByReference = %v, %v", ids, err)
+	}
+	ob, err := e.c.Order(ctx(t), b.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ob.Payments) != 2 || ob.Totals.PaidTaxIncl != money.MustParse("349.00") {
+		t.Errorf("split order: payments %d (shared by reference), paid %v", len(ob.Payments), ob.Totals.PaidTaxIncl)
+	}
+}

@@ -88,6 +88,7 @@ func (n *xnode) write(b *strings.Builder) {
 
 type stringWriter struct{ b *strings.Builder }
 
+// Write appends p to the builder.
 func (w stringWriter) Write(p []byte) (int, error) { return w.b.Write(p) }
 
 func cdata(s string) string {

@@ -53,30 +53,54 @@ type PlaceOrder struct {
 	RoundType int `json:"round_type"`
 	// Shop is the id_shop of a multishop installation; default the first.
 	Shop int `json:"shop"`
+	// Reference, if set, is used instead of a new one: an existing
+	// reference makes this order part of a split cart (several orders, one
+	// reference, one payment covering them all).
+	Reference string `json:"reference"`
 }
 
 // PlaceOrderLine is one product line of PlaceOrder.
 type PlaceOrderLine struct {
-	Reference        string `json:"reference"`
-	Name             string `json:"name"`
-	Quantity         int    `json:"quantity"`
+	// Reference is the product's SKU; an unknown one creates the product.
+	Reference string `json:"reference"`
+	// Name is the product name on the order (default the catalogue's).
+	Name string `json:"name"`
+	// Quantity is the number of units, at least 1.
+	Quantity int `json:"quantity"`
+	// UnitPriceTaxIncl is the tax-included unit price, e.g. "199.00".
 	UnitPriceTaxIncl string `json:"unit_price_tax_incl"`
-	TaxRate          string `json:"tax_rate"`
+	// TaxRate is the VAT percentage, e.g. "25"; default the product's.
+	TaxRate string `json:"tax_rate"`
 }
 
 // PlaceOrderResult is the answer to POST /_sim/orders.
 type PlaceOrderResult struct {
-	ID        int    `json:"id"`
+	// ID is the new order's id.
+	ID int `json:"id"`
+	// Reference is its 9-letter reference.
 	Reference string `json:"reference"`
 }
 
 // RefundRequest is the body of POST /_sim/orders/{id}/refund.
 type RefundRequest struct {
+	// Lines are the refunded products by SKU and quantity.
 	Lines []struct {
 		Reference string `json:"reference"`
 		Quantity  int    `json:"quantity"`
 	} `json:"lines"`
+	// Shipping refunds the whole shipping charge too.
 	Shipping bool `json:"shipping"`
+}
+
+// PaymentRequest is the body of POST /_sim/orders/{id}/payment: a payment
+// (possibly partial) recorded against the order's reference.
+type PaymentRequest struct {
+	// Amount is the amount paid in the order's currency, e.g. "100.00".
+	Amount string `json:"amount"`
+	// Method is the payment method label; default the order's.
+	Method string `json:"method"`
+	// TransactionID is the provider's id; default a random one.
+	TransactionID string `json:"transaction_id"`
 }
 
 // PlaceOrder places an order as PaymentModule::validateOrder would and
@@ -268,6 +292,14 @@ func (s *Server) placeOrderLocked(in PlaceOrder) (PlaceOrderResult, []webhookEve
 	t := computeTotals(roundType, ins, discounts, shipIncl, shipBP)
 
 	reference := s.newReference()
+	split := false
+	if in.Reference != "" {
+		if len(in.Reference) > 9 {
+			return PlaceOrderResult{}, nil, fmt.Errorf("reference %q: at most 9 characters", in.Reference)
+		}
+		reference = strings.ToUpper(in.Reference)
+		split = len(s.db.find("orders", "reference", reference)) > 0
+	}
 	orderTable := s.db.tables["orders"]
 	order := s.mk("orders", map[string]string{
 		"id_address_delivery": itoa(addr.id), "id_address_invoice": itoa(addr.id), "id_cart": itoa(orderTable.next),
@@ -343,6 +375,14 @@ func (s *Server) placeOrderLocked(in PlaceOrder) (PlaceOrderResult, []webhookEve
 		return PlaceOrderResult{}, nil, errors.New(werr.msg)
 	}
 	events = append(events, hev...)
+	if split && s.db.get("order_states", state).fields["paid"] == "1" {
+		// One payment covers the whole cart: add this order's total to it.
+		if ps := s.db.find("order_payments", "order_reference", reference); len(ps) > 0 && order.fields["total_paid_real"] == "0.000000" {
+			a, _ := parseMicro(ps[0].fields["amount"])
+			ps[0].fields["amount"] = (a + t.paidIncl).String()
+			order.fields["total_paid_real"] = t.paidIncl.String()
+		}
+	}
 	return PlaceOrderResult{ID: order.id, Reference: reference}, events, nil
 }
 
@@ -456,4 +496,40 @@ func (s *Server) SetOrderState(orderID, state int) (int, error) {
 	}
 	s.deliver(events)
 	return h.id, nil
+}
+
+// AddPayment records a payment against an order's reference (e.g. a partial
+// payment) and returns its id.
+func (s *Server) AddPayment(orderID int, in PaymentRequest) (int, error) {
+	s.mu.Lock()
+	order := s.db.get("orders", orderID)
+	if order == nil {
+		s.mu.Unlock()
+		return 0, fmt.Errorf("order %d not found", orderID)
+	}
+	amt, err := parseMicro(in.Amount)
+	if err != nil || amt <= 0 {
+		s.mu.Unlock()
+		return 0, fmt.Errorf("amount %q: not a positive decimal", in.Amount)
+	}
+	method := in.Method
+	if method == "" {
+		method = order.fields["payment"]
+	}
+	tx := in.TransactionID
+	if tx == "" {
+		tx = "SIM-" + s.randHex(12)
+	}
+	p := s.mk("order_payments", map[string]string{
+		"order_reference": order.fields["reference"], "id_currency": order.fields["id_currency"],
+		"amount": amt.String(), "payment_method": method, "conversion_rate": order.fields["conversion_rate"],
+		"transaction_id": tx,
+	}, nil)
+	paid, _ := parseMicro(order.fields["total_paid_real"])
+	order.fields["total_paid_real"] = (paid + amt).String()
+	order.fields["date_upd"] = s.nowString()
+	events := append(s.eventFor("order_payments", "add", p), s.eventFor("orders", "update", order)...)
+	s.mu.Unlock()
+	s.deliver(events)
+	return p.id, nil
 }

@@ -208,6 +208,18 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			writeJSON(w, http.StatusCreated, map[string]int{"id": slip})
+		case "payment":
+			var in PaymentRequest
+			if err := decodeBody(r, &in); err != nil {
+				controlError(w, http.StatusBadRequest, err.Error())
+				return
+			}
+			pid, err := s.AddPayment(id, in)
+			if err != nil {
+				controlError(w, http.StatusBadRequest, err.Error())
+				return
+			}
+			writeJSON(w, http.StatusCreated, map[string]int{"id": pid})
 		case "state":
 			var in struct {
 				State int `json:"state"`

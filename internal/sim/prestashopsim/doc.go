@@ -85,4 +85,8 @@
 //	POST /_sim/orders                 place an order as a checkout would → {"id","reference"}
 //	POST /_sim/orders/{id}/refund     {"lines":[{"reference","quantity"}],"shipping":true} → {"id"}
 //	POST /_sim/orders/{id}/state      {"state":6} → {"id"} (an order_histories row)
+//	POST /_sim/orders/{id}/payment    {"amount","method","transaction_id"} → {"id"} (an order_payments row)
+//
+// POST /_sim/orders also takes "reference": an existing reference places a
+// split order (same reference; the cart's one payment grows to cover it).
 package prestashopsim
