@@ -229,7 +229,7 @@ func (o *orderImpl) book(ctx workflow.Context, view *activities.OrderView) error
 	}
 	o.posted = posted
 	o.status.LedgerDocID, o.status.LedgerDocNo = posted.ID, posted.Number
-	o.transition(ctx, StateBooked, fmt.Sprintf("%s %s posted, %s", doc.Kind, posted.Number, formatOre(posted.Gross)))
+	note := fmt.Sprintf("%s %s posted, %s", doc.Kind, posted.Number, formatOre(posted.Gross))
 	if doc.Kind == ledgerdoc.KindInvoice && doc.SendMethod != "" && doc.SendMethod != "none" {
 		err := o.step(ctx, "send invoice", func(ctx workflow.Context) error {
 			return workflow.ExecuteActivity(ctx, orderActs.SendInvoice, activities.SendInvoiceInput{OrderRef: o.ref, Posted: *posted, Method: doc.SendMethod}).Get(ctx, nil)
@@ -237,7 +237,11 @@ func (o *orderImpl) book(ctx workflow.Context, view *activities.OrderView) error
 		if err != nil && !errors.Is(err, errSkipped) {
 			return err
 		}
+		if err == nil {
+			note += ", sent by " + doc.SendMethod
+		}
 	}
+	o.transition(ctx, StateBooked, note)
 	return nil
 }
 

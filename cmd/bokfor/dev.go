@@ -5,11 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 	"go.uber.org/zap"
@@ -128,8 +126,12 @@ func runDev(ctx context.Context, e *env, p *proc, stateDir string, ports devPort
 	if err := seedDemoTenant(ctx, s, ports); err != nil {
 		return err
 	}
+	conns, err := app.PostgresConnectors(ctx, s, p.log)
+	if err != nil {
+		return err
+	}
 	g.Go(func() error {
-		return app.RunWorker(gctx, app.WorkerDeps{Log: p.log.Named("worker"), Temporal: c, Store: s, Metrics: m,
+		return app.RunWorker(gctx, app.WorkerDeps{Log: p.log.Named("worker"), Temporal: c, Store: s, Metrics: m, Connectors: conns,
 			TaskQueue: p.cfg.TaskQueue, MetricsAddr: fmt.Sprintf("127.0.0.1:%d", ports.Metrics)})
 	})
 	starterUp := make(chan struct{})
@@ -198,26 +200,4 @@ func seedDemoTenant(ctx context.Context, s *store.Store, ports devPorts) error {
 	t.Settings.Shop.BaseURL = fmt.Sprintf("http://127.0.0.1:%d", ports.PrestaShop)
 	t.Settings.Ledger.BaseURL = fmt.Sprintf("http://127.0.0.1:%d/api/v2", ports.Fiken)
 	return s.CreateTenant(ctx, t)
-}
-
-// serveSim serves a simulator until ctx is done.
-func serveSim(ctx context.Context, g *errgroup.Group, addr string, h http.Handler) error {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("simulator at %s: %w", addr, err)
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	g.Go(func() error {
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			return err
-		}
-		return nil
-	})
-	g.Go(func() error {
-		<-ctx.Done()
-		sctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-		defer cancel()
-		return srv.Shutdown(sctx)
-	})
-	return nil
 }

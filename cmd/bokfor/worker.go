@@ -33,8 +33,12 @@ func newWorkerCmd(e *env) *cobra.Command {
 			return err
 		}
 		defer c.Close()
+		conns, err := app.PostgresConnectors(ctx, s, p.log)
+		if err != nil {
+			return err
+		}
 		return app.RunWorker(ctx, app.WorkerDeps{
-			Log: p.log, Temporal: c, Store: s, Metrics: m,
+			Log: p.log, Temporal: c, Store: s, Metrics: m, Connectors: conns,
 			TaskQueue: p.cfg.TaskQueue, MetricsAddr: p.cfg.MetricsAddr,
 		})
 	}

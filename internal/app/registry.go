@@ -2,9 +2,11 @@ package app
 
 import (
 	"go.temporal.io/sdk/worker"
+
+	"github.com/bokfor/bokfor/workflows"
 )
 
 // registerWorkflows registers every workflow type bokfor runs.
 func registerWorkflows(w worker.Registry) {
-	_ = w
+	w.RegisterWorkflow(workflows.Order)
 }

@@ -22,11 +22,13 @@ import (
 
 // WorkerDeps are what a worker needs, already connected.
 type WorkerDeps struct {
-	Log       *zap.Logger
-	Temporal  client.Client
-	Store     *store.Store
-	Metrics   *metrics.Metrics
-	TaskQueue string
+	Log      *zap.Logger
+	Temporal client.Client
+	Store    *store.Store
+	Metrics  *metrics.Metrics
+	// Connectors build the tenants' shop and ledger clients.
+	Connectors *Connectors
+	TaskQueue  string
 	// MetricsAddr serves /metrics when not empty.
 	MetricsAddr string
 }
@@ -34,6 +36,7 @@ type WorkerDeps struct {
 // Register adds every workflow and activity of bokfor to w.
 func Register(w worker.Registry, d WorkerDeps) {
 	w.RegisterActivity(&activities.Store{Store: d.Store})
+	w.RegisterActivity(&activities.Orders{Store: d.Store, Connectors: d.Connectors})
 	registerWorkflows(w)
 }
 

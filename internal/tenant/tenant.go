@@ -127,6 +127,9 @@ type LedgerSettings struct {
 	BaseURL string `yaml:"base_url,omitempty" json:"base_url,omitempty"`
 	// Company is the Fiken company slug (unused for PowerOffice).
 	Company string `yaml:"company,omitempty" json:"company,omitempty"`
+	// BankAccount is the ledger account unpaid invoices are paid to
+	// (Fiken: "1920:10001"); empty: the company's first active bank account.
+	BankAccount string `yaml:"bank_account,omitempty" json:"bank_account,omitempty"`
 }
 
 // PaymentMethod says how orders paid with one shop payment module are booked.
