@@ -135,11 +135,21 @@ func TestConcurrentRequestIsRateLimited(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if errs[0] != nil {
-		t.Fatalf("first request failed: %v", errs[0])
+	// Normally the first succeeds and the second is refused; under load
+	// the order may flip. Exactly one of each is what matters.
+	var ok, limited int
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			ok++
+		case apierr.Is(err, apierr.KindRateLimited):
+			limited++
+		default:
+			t.Errorf("unexpected error: %v", err)
+		}
 	}
-	if !apierr.Is(errs[1], apierr.KindRateLimited) {
-		t.Fatalf("second concurrent request: %v, want rate limited", errs[1])
+	if ok != 1 || limited != 1 {
+		t.Fatalf("results %v: want one success and one rate-limited", errs)
 	}
 	st := e.sim.Stats()
 	if st.RateViolations == 0 || st.MaxInFlight < 2 || st.ByStatus["429"] == 0 {

@@ -19,6 +19,7 @@ type apiError struct {
 	msg    string
 }
 
+// Error returns the message.
 func (e *apiError) Error() string { return e.msg }
 
 func badRequest(format string, args ...any) *apiError {

@@ -62,11 +62,20 @@ type Faults struct {
 
 // Stats are the counters served by GET /_sim/stats.
 type Stats struct {
-	Requests       int64            `json:"requests"`
-	ByStatus       map[string]int64 `json:"by_status"`
-	MaxInFlight    int64            `json:"max_in_flight"`
-	RateViolations int64            `json:"rate_violations"`
-	FaultsInjected int64            `json:"faults_injected"`
+	// Requests counts answered (or dropped) Fiken API requests; control
+	// and OAuth requests are not counted.
+	Requests int64 `json:"requests"`
+	// ByStatus counts requests per HTTP status; "dropped" counts
+	// connections closed without an answer by a fault.
+	ByStatus map[string]int64 `json:"by_status"`
+	// MaxInFlight is the largest number of requests of one credential that
+	// were in the simulator at once, rejected ones included.
+	MaxInFlight int64 `json:"max_in_flight"`
+	// RateViolations counts requests answered 429 for breaking the
+	// one-in-flight or requests-per-second rule.
+	RateViolations int64 `json:"rate_violations"`
+	// FaultsInjected counts injected error, timeout and drop faults.
+	FaultsInjected int64 `json:"faults_injected"`
 }
 
 // Server is the simulator; it implements http.Handler.
@@ -342,8 +351,10 @@ type recorder struct {
 	body   bytes.Buffer
 }
 
+// Header returns the buffered header.
 func (r *recorder) Header() http.Header { return r.header }
 
+// Write buffers body bytes.
 func (r *recorder) Write(b []byte) (int, error) {
 	if r.status == 0 {
 		r.status = http.StatusOK
@@ -351,6 +362,7 @@ func (r *recorder) Write(b []byte) (int, error) {
 	return r.body.Write(b)
 }
 
+// WriteHeader records the first status.
 func (r *recorder) WriteHeader(status int) {
 	if r.status == 0 {
 		r.status = status

@@ -322,8 +322,10 @@ func TestRateRules(t *testing.T) {
 				codes[resp.StatusCode]++
 			}
 			st := e.sim.Stats()
-			if tc.want429 && (codes[429] != 2 || st.RateViolations != 2) {
-				t.Errorf("6 quick requests: codes %v violations %d, want 2 × 429", codes, st.RateViolations)
+			// Six requests take far less than a second here, so the fifth
+			// and sixth break the 4/s rule (fewer only on a stalled machine).
+			if tc.want429 && (codes[429] == 0 || int64(codes[429]) != st.RateViolations || codes[200] > 4) {
+				t.Errorf("6 quick requests: codes %v violations %d, want 429s counted as violations and at most 4 answered", codes, st.RateViolations)
 			}
 			if !tc.want429 && (codes[429] != 0 || st.RateViolations != 0) {
 				t.Errorf("limits disabled: codes %v violations %d", codes, st.RateViolations)
