@@ -88,7 +88,14 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, req, errf(http.StatusBadRequest, 33, "Unsupported URL"))
 		return
 	}
-	req.lang, _ = strconv.Atoi(q.Get("language"))
+	if lv := q.Get("language"); lv != "" {
+		l, err := strconv.Atoi(lv)
+		if err != nil || (l != 1 && l != 2) {
+			s.writeError(w, req, errf(http.StatusBadRequest, 13, "Language "+lv+" is not valid"))
+			return
+		}
+		req.lang = l
+	}
 	req.shop, _ = strconv.Atoi(q.Get("id_shop"))
 
 	key, inURL, ok := wsKey(r)

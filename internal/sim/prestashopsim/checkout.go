@@ -286,6 +286,7 @@ func (s *Server) placeOrderLocked(in PlaceOrder) (PlaceOrderResult, []webhookEve
 				name = l.in.Reference
 			}
 			l.product = s.createProduct(l.in.Reference, name, exclOf(l.incl, l.bp), l.bp, 0)
+			events = append(events, s.eventFor("products", "add", l.product)...)
 		}
 		ins = append(ins, lineIn{unitIncl: l.incl, rateBP: l.bp, qty: l.in.Quantity})
 	}

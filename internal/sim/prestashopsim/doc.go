@@ -79,7 +79,7 @@
 // # Control API (/_sim/...)
 //
 //	GET  /_sim/stats                  counters (requests, webhooks, e-mails, faults)
-//	GET|POST /_sim/faults             {"error_rate","timeout_rate","drop_after_commit_rate","latency_ms"}
+//	GET|POST /_sim/faults             {"error_rate","timeout_rate","drop_after_commit_rate","latency_ms"} (applied to /api only)
 //	POST /_sim/reset                  back to the seed (faults and stats cleared)
 //	POST /_sim/webhook                {"url","secret"} ("" url disables)
 //	POST /_sim/orders                 place an order as a checkout would → {"id","reference"}
