@@ -51,6 +51,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	req.json = strings.EqualFold(of, "JSON")
 
+	write := req.method == http.MethodPost || req.method == http.MethodPut || req.method == http.MethodPatch || req.method == http.MethodDelete
 	f := s.currentFaults()
 	if f.LatencyMS > 0 {
 		select {
@@ -59,7 +60,8 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	switch s.roll(f) {
+	fault := s.roll(f, write)
+	switch fault {
 	case faultError:
 		s.writeError(w, req, errf(http.StatusServiceUnavailable, 0, "Simulated server error"))
 		return
@@ -132,7 +134,6 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	s.countRequest(req.method + " " + req.resource)
 
-	write := req.method == http.MethodPost || req.method == http.MethodPut || req.method == http.MethodPatch || req.method == http.MethodDelete
 	if write {
 		b, err := io.ReadAll(io.LimitReader(r.Body, 4<<20))
 		if err != nil {
@@ -146,10 +147,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	drop := write && s.roll(f) == faultDrop
 	rec := httptest.NewRecorder()
 	s.dispatch(rec, req)
-	if drop && rec.Code < 300 {
+	if fault == faultDrop && rec.Code < 300 {
 		s.count("fault_drops", true)
 		panic(http.ErrAbortHandler) // committed, but the response is lost
 	}

@@ -53,9 +53,9 @@ func (s *Server) currentFaults() Faults {
 	return s.faults
 }
 
-// roll picks the fault for one request: error, timeout, or (for writes,
-// decided separately) drop.
-func (s *Server) roll(f Faults) faultKind {
+// roll picks the fault for one request: error, timeout, or (for writes
+// only) a response dropped after the commit.
+func (s *Server) roll(f Faults, write bool) faultKind {
 	if f.ErrorRate == 0 && f.TimeoutRate == 0 && f.DropAfterCommitRate == 0 {
 		return faultNone
 	}
@@ -69,7 +69,7 @@ func (s *Server) roll(f Faults) faultKind {
 	case x < f.ErrorRate+f.TimeoutRate:
 		s.stats.Counters["fault_timeouts"]++
 		return faultTimeout
-	case x < f.ErrorRate+f.TimeoutRate+f.DropAfterCommitRate:
+	case write && x < f.ErrorRate+f.TimeoutRate+f.DropAfterCommitRate:
 		return faultDrop
 	}
 	return faultNone
