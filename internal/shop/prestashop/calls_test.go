@@ -563,3 +563,53 @@ func TestSplitOrdersAndPartialPayments(t *testing.T) {
 		t.Errorf("split order: payments %d (shared by reference), paid %v", len(ob.Payments), ob.Totals.PaidTaxIncl)
 	}
 }
+
+func TestLookupsAndMultishop(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, prestashopsim.Options{Shops: []int{1, 2}}, prestashop.Config{ShopID: 2})
+	p := e.place(t, strings.Replace(fmt.Sprintf(mixedOrder, 2), `"round_type":2`, `"round_type":2,"shop":2`, 1))
+	o, err := e.c.Order(ctx(t), p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.ShopID != "2" {
+		t.Errorf("order shop %q, want 2", o.ShopID)
+	}
+	rule, err := e.c.CartRule(ctx(t), atoi(t, o.Discounts[0].RuleID))
+	if err != nil || rule.Name != "Velkommen" || rule.ReductionAmount != money.MustParse("50.00") || !rule.ReductionTaxIncluded {
+		t.Errorf("cart rule = %+v, %v", rule, err)
+	}
+	// Customers belong to a shop: the seeded one is in shop 1.
+	if cs, err := e.c.CustomersByEmail(ctx(t), "kari@example.no"); err != nil || len(cs) != 0 {
+		t.Errorf("shop 2 sees shop 1 customer: %+v, %v", cs, err)
+	}
+	cs, err := e.c.CustomersByEmail(ctx(t), "ola@example.no")
+	if err != nil || len(cs) != 1 || cs[0].Name() != "Ola AS" || cs[0].Guest || cs[0].OrgNumber != "987654321" {
+		t.Errorf("customers = %+v, %v", cs, err)
+	}
+	// Shop 2 sees and writes only its own stock rows.
+	levels, err := e.c.StockLevels(ctx(t), 2)
+	if err != nil || len(levels) != 1 || levels[0].ShopID != "2" || levels[0].Quantity != 97 {
+		t.Fatalf("shop 2 levels = %+v, %v (3 sold from 100)", levels, err)
+	}
+	if err := e.c.SetStock(ctx(t), atoi(t, levels[0].ID), 11); err != nil {
+		t.Fatal(err)
+	}
+	shop1, err := prestashop.New(prestashop.Config{BaseURL: e.srv.URL, Key: prestashopsim.DefaultKey, ShopID: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l1, err := shop1.StockLevels(ctx(t), 2)
+	if err != nil || len(l1) != 1 || l1[0].ShopID != "1" || l1[0].Quantity != 100 {
+		t.Errorf("shop 1 levels = %+v, %v", l1, err)
+	}
+	if _, err := shop1.Order(ctx(t), p.ID); apierr.KindOf(err) != apierr.KindNotFound {
+		t.Errorf("shop 1 reading a shop 2 order: %v, want not found", err)
+	}
+	for _, res := range []string{"customers", "products"} {
+		page, err := e.c.ListChanges(ctx(t), res, prestashop.Watermark{}, prestashop.ListOptions{})
+		if err != nil || len(page.Changes) == 0 || page.More {
+			t.Errorf("%s changes = %+v, %v", res, page, err)
+		}
+	}
+}
