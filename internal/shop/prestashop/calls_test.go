@@ -613,3 +613,27 @@ func TestLookupsAndMultishop(t *testing.T) {
 		}
 	}
 }
+
+// TestAddressEditKeepsOrderAddress: editing an address an order uses makes
+// a new one; the order keeps pointing at the old, soft-deleted row.
+func TestAddressEditKeepsOrderAddress(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, prestashopsim.Options{}, prestashop.Config{})
+	p := e.place(t, fmt.Sprintf(mixedOrder, 2))
+	o, err := e.c.Order(ctx(t), p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	patch := `<prestashop><address><id>` + o.Billing.ID + `</id><city>Bergen</city></address></prestashop>`
+	code, body := e.raw(t, http.MethodPatch, "/api/addresses/"+o.Billing.ID+"?output_format=JSON", patch)
+	if code != 200 || strings.Contains(body, `"id":`+o.Billing.ID+`,`) || !strings.Contains(body, `"city":"Bergen"`) {
+		t.Fatalf("PATCH used address: %d %s", code, body)
+	}
+	again, err := e.c.Order(ctx(t), p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Billing.ID != o.Billing.ID || again.Billing.City != "Trondheim" {
+		t.Errorf("order address = %+v, want the original in Trondheim", again.Billing)
+	}
+}

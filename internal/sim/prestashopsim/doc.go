@@ -27,7 +27,8 @@
 //   - Side effects: POST order_histories changes the order's current_state
 //     (addWs), records a payment when the new state is paid and none exists,
 //     and sends the customer e-mail only with sendemail=1 (counted in
-//     stats); writes to orders, customers, products, combinations,
+//     stats); changing an address an order uses soft-deletes it and saves
+//     the change as a new address (new id in the answer); writes to orders, customers, products, combinations,
 //     stock_availables, order_histories and order_slip emit webhooks.
 //
 // # Options

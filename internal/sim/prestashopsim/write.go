@@ -125,6 +125,16 @@ func (s *Server) update(req *apiRequest, patch bool) (*record, []webhookEvent, *
 		}
 		return s.db.get("orders", id), ev, nil
 	}
+	if req.resource == "addresses" && s.addressUsed(id) {
+		// Address::update on an address an order uses: the old row is
+		// soft-deleted and the change becomes a new address.
+		old.fields["deleted"] = "1"
+		r.fields["date_add"] = r.fields["date_upd"]
+		s.db.insert("addresses", r)
+		events = append(events, s.eventFor(req.resource, "update", old)...)
+		events = append(events, s.eventFor(req.resource, "add", r)...)
+		return r, events, nil
+	}
 	s.db.tables[req.resource].rows[id] = r
 	events = append(events, s.eventFor(req.resource, "update", r)...)
 	return r, events, nil
@@ -190,4 +200,14 @@ func (s *Server) addPayment(order *record) *record {
 		"transaction_id": "SIM-" + s.randHex(12),
 	}, nil)
 	return p
+}
+
+// addressUsed reports whether an order refers to the address.
+func (s *Server) addressUsed(id int) bool {
+	for _, o := range s.db.all("orders") {
+		if o.fields["id_address_invoice"] == itoa(id) || o.fields["id_address_delivery"] == itoa(id) {
+			return true
+		}
+	}
+	return false
 }
