@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"go.uber.org/zap"
@@ -131,7 +132,7 @@ func runDev(ctx context.Context, e *env, p *proc, stateDir string, ports devPort
 		return err
 	}
 	g.Go(func() error {
-		return app.RunWorker(gctx, app.WorkerDeps{Log: p.log.Named("worker"), Temporal: c, Store: s, Metrics: m, Connectors: conns,
+		return app.RunWorker(gctx, app.WorkerDeps{Log: p.log.Named("worker"), Temporal: c, Store: s, Metrics: m, Connectors: conns, ScheduleEvery: time.Minute,
 			TaskQueue: p.cfg.TaskQueue, MetricsAddr: fmt.Sprintf("127.0.0.1:%d", ports.Metrics)})
 	})
 	starterUp := make(chan struct{})

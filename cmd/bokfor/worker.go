@@ -1,6 +1,8 @@
 package main
 
 import (
+	"time"
+
 	"github.com/spf13/cobra"
 
 	"github.com/bokfor/bokfor/internal/app"
@@ -38,7 +40,7 @@ func newWorkerCmd(e *env) *cobra.Command {
 			return err
 		}
 		return app.RunWorker(ctx, app.WorkerDeps{
-			Log: p.log, Temporal: c, Store: s, Metrics: m, Connectors: conns,
+			Log: p.log, Temporal: c, Store: s, Metrics: m, Connectors: conns, ScheduleEvery: time.Minute,
 			TaskQueue: p.cfg.TaskQueue, MetricsAddr: p.cfg.MetricsAddr,
 		})
 	}

@@ -9,4 +9,6 @@ import (
 // registerWorkflows registers every workflow type bokfor runs.
 func registerWorkflows(w worker.Registry) {
 	w.RegisterWorkflow(workflows.Order)
+	w.RegisterWorkflow(workflows.PollOrders)
+	w.RegisterWorkflow(workflows.WatchSettlements)
 }

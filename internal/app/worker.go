@@ -31,12 +31,17 @@ type WorkerDeps struct {
 	TaskQueue  string
 	// MetricsAddr serves /metrics when not empty.
 	MetricsAddr string
+	// ScheduleEvery is how often the worker reconciles the tenants'
+	// schedules; 0 turns reconciliation off (tests).
+	ScheduleEvery time.Duration
 }
 
 // Register adds every workflow and activity of bokfor to w.
 func Register(w worker.Registry, d WorkerDeps) {
 	w.RegisterActivity(&activities.Store{Store: d.Store})
 	w.RegisterActivity(&activities.Orders{Store: d.Store, Connectors: d.Connectors})
+	w.RegisterActivity(&activities.Pollers{Store: d.Store, Connectors: d.Connectors,
+		Starter: &OrderStarter{Client: d.Temporal, TaskQueue: d.TaskQueue}})
 	registerWorkflows(w)
 }
 
@@ -65,6 +70,10 @@ func RunWorker(ctx context.Context, d WorkerDeps) error {
 	}
 	defer w.Stop()
 	d.Log.Info("worker started", zap.String("task_queue", d.TaskQueue))
+	if d.ScheduleEvery > 0 {
+		sched := &Scheduler{Client: d.Temporal, Store: d.Store, TaskQueue: d.TaskQueue, Log: d.Log.Named("schedules")}
+		go sched.Run(ctx, d.ScheduleEvery)
+	}
 	select {
 	case <-ctx.Done():
 		d.Log.Info("worker stopping")

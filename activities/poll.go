@@ -1,0 +1,141 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+
+	"github.com/bokfor/bokfor/internal/ledgerdoc"
+	"github.com/bokfor/bokfor/internal/store"
+)
+
+// Watermark names in the store.
+const (
+	WatermarkOrders      = "orders"
+	WatermarkSettlements = "settlements"
+)
+
+// OrderStarter starts or signals order workflows. The poller and the
+// settlement watcher use it; the webhook starter has its own.
+type OrderStarter interface {
+	// ShopEvent signal-with-starts the order's workflow with a shop event.
+	ShopEvent(ctx context.Context, tenantID, shopOrderID, eventID, topic string) error
+	// Settled signal-with-starts the order's workflow with a settlement.
+	Settled(ctx context.Context, tenantID, shopOrderID, documentID, date string) error
+}
+
+// Pollers are the activities of the order poller and settlement watcher.
+type Pollers struct {
+	Store      *store.Store
+	Connectors Connectors
+	Starter    OrderStarter
+	// PageSize bounds one listing page; default 100.
+	PageSize int
+}
+
+// PollResult reports one poll.
+type PollResult struct {
+	Found     int
+	Handed    int
+	Watermark string
+}
+
+// PollOrders lists shop orders changed since the tenant's watermark and
+// hands each to its workflow (signal-with-start). The watermark advances
+// only after every listed order was handed over.
+func (a *Pollers) PollOrders(ctx context.Context, tenantID string) (PollResult, error) {
+	t, err := a.Store.Tenant(ctx, tenantID)
+	if err != nil {
+		return PollResult{}, classify("load tenant", err)
+	}
+	sh, err := a.Connectors.Shop(ctx, t)
+	if err != nil {
+		return PollResult{}, configError("shop client", err)
+	}
+	wm, err := a.Store.Watermark(ctx, t.ID, WatermarkOrders)
+	if err != nil {
+		return PollResult{}, classify("read watermark", err)
+	}
+	size := a.PageSize
+	if size <= 0 {
+		size = 100
+	}
+	changes, next, err := sh.ChangedOrders(ctx, wm, size)
+	if err != nil {
+		return PollResult{}, classify("list changed orders", err)
+	}
+	res := PollResult{Found: len(changes), Watermark: wm}
+	for i, c := range changes {
+		ev := "poll:" + c.OrderID + ":" + c.UpdatedAt.UTC().Format(time.RFC3339)
+		if err := a.Starter.ShopEvent(ctx, t.ID, c.OrderID, ev, "poll"); err != nil {
+			return res, classify("hand over order "+c.OrderID, err)
+		}
+		res.Handed++
+		activity.RecordHeartbeat(ctx, i)
+	}
+	if next != wm {
+		if err := a.Store.SetWatermark(ctx, t.ID, WatermarkOrders, next); err != nil {
+			return res, classify("store watermark", err)
+		}
+	}
+	res.Watermark = next
+	return res, nil
+}
+
+// WatchSettlements lists ledger documents changed since the watermark's
+// date (ledgers filter by date only, so the last day is read again) and
+// signals every order whose document became settled and whose stored state
+// is not settled yet. One list call serves every order of the tenant.
+func (a *Pollers) WatchSettlements(ctx context.Context, tenantID string) (PollResult, error) {
+	t, err := a.Store.Tenant(ctx, tenantID)
+	if err != nil {
+		return PollResult{}, classify("load tenant", err)
+	}
+	lg, err := a.Connectors.Ledger(ctx, t)
+	if err != nil {
+		return PollResult{}, configError("ledger client", err)
+	}
+	wm, err := a.Store.Watermark(ctx, t.ID, WatermarkSettlements)
+	if err != nil {
+		return PollResult{}, classify("read watermark", err)
+	}
+	since := time.Now().AddDate(0, 0, -30)
+	if wm != "" {
+		if d, err := time.Parse("2006-01-02", wm); err == nil {
+			since = d.AddDate(0, 0, -1)
+		}
+	}
+	today := time.Now().UTC().Format("2006-01-02")
+	docs, err := lg.ChangedDocuments(ctx, since)
+	if err != nil {
+		return PollResult{}, classify("list changed documents", err)
+	}
+	prefix := ledgerdoc.Reference(t.ID, "")
+	res := PollResult{Found: len(docs), Watermark: wm}
+	for i, d := range docs {
+		if !d.Settled || !strings.HasPrefix(d.Reference, prefix) {
+			continue
+		}
+		shopOrderID := strings.TrimPrefix(d.Reference, prefix)
+		rec, err := a.Store.Order(ctx, t.ID, shopOrderID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return res, classify("read order record", err)
+		}
+		if rec != nil && (rec.State == "settled" || rec.State == "done" || rec.State == "cancelled") {
+			continue
+		}
+		if err := a.Starter.Settled(ctx, t.ID, shopOrderID, d.ID, d.SettledDate); err != nil {
+			return res, classify("signal settlement of "+shopOrderID, err)
+		}
+		res.Handed++
+		activity.RecordHeartbeat(ctx, i)
+	}
+	if err := a.Store.SetWatermark(ctx, t.ID, WatermarkSettlements, today); err != nil {
+		return res, classify("store watermark", err)
+	}
+	res.Watermark = today
+	return res, nil
+}

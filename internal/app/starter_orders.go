@@ -1,0 +1,57 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/bokfor/bokfor/activities"
+	"github.com/bokfor/bokfor/workflows"
+)
+
+// OrderStarter hands events to order workflows with signal-with-start:
+// a running workflow gets the signal, a missing one is started with it.
+type OrderStarter struct {
+	Client    client.Client
+	TaskQueue string
+}
+
+var _ activities.OrderStarter = (*OrderStarter)(nil)
+
+// StartOptions are the start options of an order's workflow.
+func (s *OrderStarter) StartOptions(tenantID, shopOrderID string) client.StartWorkflowOptions {
+	id := workflows.OrderWorkflowID(tenantID, shopOrderID)
+	return client.StartWorkflowOptions{
+		ID:                       id,
+		TaskQueue:                s.TaskQueue,
+		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			workflows.AttrTenantID.ValueSet(tenantID),
+			workflows.AttrShopOrderRef.ValueSet(shopOrderID),
+		),
+	}
+}
+
+func (s *OrderStarter) signal(ctx context.Context, tenantID, shopOrderID, name string, payload any) error {
+	opts := s.StartOptions(tenantID, shopOrderID)
+	_, err := s.Client.SignalWithStartWorkflow(ctx, opts.ID, name, payload, opts, workflows.Order,
+		workflows.OrderInput{TenantID: tenantID, ShopOrderID: shopOrderID})
+	if err != nil {
+		return fmt.Errorf("signal-with-start %s: %w", opts.ID, err)
+	}
+	return nil
+}
+
+// ShopEvent delivers a shop event to the order's workflow.
+func (s *OrderStarter) ShopEvent(ctx context.Context, tenantID, shopOrderID, eventID, topic string) error {
+	return s.signal(ctx, tenantID, shopOrderID, workflows.SignalShopEvent, workflows.ShopEvent{ID: eventID, Topic: topic})
+}
+
+// Settled delivers a ledger settlement to the order's workflow.
+func (s *OrderStarter) Settled(ctx context.Context, tenantID, shopOrderID, documentID, date string) error {
+	return s.signal(ctx, tenantID, shopOrderID, workflows.SignalSettled, workflows.SettledEvent{DocumentID: documentID, Date: date})
+}
