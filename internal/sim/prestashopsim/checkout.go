@@ -263,7 +263,7 @@ func (s *Server) placeOrderLocked(in PlaceOrder) (PlaceOrderResult, []webhookEve
 			"passwd": "$2y$10$" + s.randHex(20), "active": "1", "id_default_group": "3", "id_lang": "1",
 			"id_shop": itoa(shop), "id_shop_group": "1", "secure_key": s.randHex(32),
 		}, nil)
-		if err := validateRecord(s.db.tables["customers"].def, cust); err != nil {
+		if err := s.valid.validateRecord(s.db.tables["customers"].def, cust); err != nil {
 			delete(s.db.tables["customers"].rows, cust.id)
 			return PlaceOrderResult{}, nil, errors.New(err.msg)
 		}

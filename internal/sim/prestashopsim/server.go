@@ -58,9 +58,10 @@ type Options struct {
 
 // Server is a simulated PrestaShop shop; it is an http.Handler.
 type Server struct {
-	opts Options
-	defs []resourceDef
-	http *http.Client
+	opts  Options
+	defs  []resourceDef
+	valid validators
+	http  *http.Client
 
 	mu     sync.Mutex
 	db     *db
@@ -98,6 +99,7 @@ func New(opts Options) *Server {
 		opts.HangTimeout = 30 * time.Second
 	}
 	s := &Server{opts: opts, defs: specResources()}
+	s.valid = newValidators(s.defs)
 	s.http = &http.Client{Timeout: opts.WebhookTimeout}
 	s.resetLocked()
 	return s

@@ -4,7 +4,24 @@ import (
 	"regexp"
 )
 
-// formatPatterns are simplified PrestaShop validators (classes/Validate.php).
+// validators holds compiled format checks; built once per Server.
+type validators map[string]*regexp.Regexp
+
+// newValidators compiles simplified PrestaShop validators
+// (classes/Validate.php) for every format the served resources use.
+func newValidators(defs []resourceDef) validators {
+	v := validators{}
+	for _, d := range defs {
+		for _, f := range d.fields {
+			if _, ok := v[f.format]; !ok {
+				v[f.format] = formatPattern(f.format)
+			}
+		}
+	}
+	return v
+}
+
+// formatPattern returns the check for one validator, or nil for none.
 func formatPattern(format string) *regexp.Regexp {
 	switch format {
 	case "isUnsignedId", "isUnsignedInt", "isNullOrUnsignedId":
@@ -33,18 +50,18 @@ func formatPattern(format string) *regexp.Regexp {
 	return nil
 }
 
-// validFormat reports whether v passes the field's validator; empty values
-// pass (requiredness is checked separately).
-func validFormat(format, v string) bool {
+// valid reports whether v passes the field's validator; empty values pass
+// (requiredness is checked separately).
+func (vs validators) valid(format, v string) bool {
 	if v == "" {
 		return true
 	}
-	p := formatPattern(format)
+	p := vs[format]
 	return p == nil || p.MatchString(v)
 }
 
 // validateRecord checks required fields and formats of a record to be saved.
-func validateRecord(def *resourceDef, r *record) *wsError {
+func (vs validators) validateRecord(def *resourceDef, r *record) *wsError {
 	for _, f := range def.fields {
 		if f.readOnly {
 			continue
@@ -59,7 +76,7 @@ func validateRecord(def *resourceDef, r *record) *wsError {
 		if f.required && v == "" {
 			return errf(400, 41, `Validation error: "Property `+def.elem+`->`+f.name+` is empty."`)
 		}
-		if !validFormat(f.format, v) {
+		if !vs.valid(f.format, v) {
 			return errf(400, 41, `Validation error: "Property `+def.elem+`->`+f.name+` is not valid: `+v+`"`)
 		}
 	}

@@ -49,7 +49,7 @@ func (s *Server) create(req *apiRequest) (*record, []webhookEvent, *wsError) {
 	for k, rows := range in.assoc {
 		r.assoc[k] = rows
 	}
-	if werr := validateRecord(def, r); werr != nil {
+	if werr := s.valid.validateRecord(def, r); werr != nil {
 		return nil, nil, werr
 	}
 	s.db.insert(req.resource, r)
@@ -110,7 +110,7 @@ func (s *Server) update(req *apiRequest, patch bool) (*record, []webhookEvent, *
 	if _, ok := def.field("date_upd"); ok {
 		r.fields["date_upd"] = s.nowString()
 	}
-	if werr := validateRecord(def, r); werr != nil {
+	if werr := s.valid.validateRecord(def, r); werr != nil {
 		return nil, nil, werr
 	}
 	var events []webhookEvent
