@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/bokfor/bokfor/internal/pgtest"
 	"github.com/bokfor/bokfor/internal/secrets"
+	"github.com/bokfor/bokfor/internal/store"
 	"github.com/bokfor/bokfor/internal/tenant"
 )
 
@@ -181,7 +183,7 @@ func toString(v any) string {
 func TestVersion(t *testing.T) {
 	t.Parallel()
 	r := runCmd(t, nil, "", "version")
-	if r.code != 0 || !strings.HasPrefix(r.stdout, "bokfor ") || !strings.Contains(r.stdout, "schema 1") {
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "bokfor ") || !strings.Contains(r.stdout, fmt.Sprintf("schema %d", store.LatestVersion())) {
 		t.Fatalf("version: %+v", r)
 	}
 }

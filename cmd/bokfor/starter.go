@@ -33,7 +33,7 @@ func newStarterCmd(e *env) *cobra.Command {
 			return err
 		}
 		defer c.Close()
-		return app.RunStarter(ctx, app.StarterDeps{Log: p.log, Temporal: c, Store: s, Metrics: m, Addr: p.cfg.HTTPAddr})
+		return app.RunStarter(ctx, app.StarterDeps{Log: p.log, Temporal: c, Store: s, Metrics: m, Addr: p.cfg.HTTPAddr, TaskQueue: p.cfg.TaskQueue})
 	}
 	return cmd
 }

@@ -8,9 +8,11 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.uber.org/zap"
 
+	"github.com/bokfor/bokfor/internal/config"
 	"github.com/bokfor/bokfor/internal/logging"
 	"github.com/bokfor/bokfor/internal/metrics"
 	"github.com/bokfor/bokfor/internal/store"
+	"github.com/bokfor/bokfor/internal/webhook"
 )
 
 // StarterDeps are what the starter needs, already connected.
@@ -20,6 +22,12 @@ type StarterDeps struct {
 	Store    *store.Store
 	Metrics  *metrics.Metrics
 	Addr     string
+	// TaskQueue is where started order workflows run; empty means
+	// config.DefaultTaskQueue.
+	TaskQueue string
+	// RelayInterval is the pause between inbox relay rounds; 0 means
+	// webhook.DefaultRelayInterval.
+	RelayInterval time.Duration
 	// Ready, if set, receives the bound address once listening.
 	Ready func(addr string)
 }
@@ -47,16 +55,37 @@ func StarterHandler(d StarterDeps) http.Handler {
 		_, _ = w.Write([]byte("ready\n"))
 	})
 	mux.Handle("GET /metrics", d.Metrics.Handler())
+	mux.Handle("POST /webhooks/{tenant}/{source}", webhook.NewHandler(webhook.Deps{
+		Store: d.Store, Signaler: d.signaler(), Log: d.Log.Named("webhook"), Metrics: d.Metrics,
+	}))
 	return logging.AccessLog(d.Log.Named("http"), mux)
 }
 
-// RunStarter serves the starter until ctx is done.
+// signaler returns the Temporal signal-with-start of the order workflows.
+func (d StarterDeps) signaler() webhook.TemporalSignaler {
+	tq := d.TaskQueue
+	if tq == "" {
+		tq = config.DefaultTaskQueue
+	}
+	return webhook.TemporalSignaler{Client: d.Temporal, TaskQueue: tq}
+}
+
+// RunStarter serves the starter, and runs the inbox relay, until ctx is
+// done.
 func RunStarter(ctx context.Context, d StarterDeps) error {
 	srv, errc, err := serve(d.Addr, StarterHandler(d))
 	if err != nil {
 		return err
 	}
 	defer shutdown(srv)
+	relayCtx, stopRelay := context.WithCancel(ctx)
+	relayDone := make(chan struct{})
+	go func() {
+		defer close(relayDone)
+		r := &webhook.Relay{Store: d.Store, Signaler: d.signaler(), Log: d.Log.Named("relay"), Metrics: d.Metrics, Interval: d.RelayInterval}
+		_ = r.Run(relayCtx)
+	}()
+	defer func() { stopRelay(); <-relayDone }()
 	d.Log.Info("starter listening", zap.String("url", "http://"+srv.Addr))
 	if d.Ready != nil {
 		d.Ready(srv.Addr)
