@@ -132,6 +132,15 @@ func (a *Orders) ResolveCustomer(ctx context.Context, in ResolveCustomerInput) (
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return "", classify("read customer link", err)
 	}
+	// Two orders of one new customer must not both create it.
+	unlock, err := a.Store.Lock(ctx, t.ID+"/customer/"+key)
+	if err != nil {
+		return "", classify("lock customer", err)
+	}
+	defer unlock()
+	if l, err := a.Store.LinkByShopID(ctx, t.ID, store.LinkCustomer, key); err == nil {
+		return l.LedgerID, nil
+	}
 	lg, err := a.Connectors.Ledger(ctx, t)
 	if err != nil {
 		return "", configError("ledger client", err)
@@ -194,26 +203,46 @@ func (a *Orders) ResolveProducts(ctx context.Context, in ResolveProductsInput) (
 				return nil, configError("ledger client", err)
 			}
 		}
-		id, err := lg.FindProduct(ctx, l.SKU)
-		if errors.Is(err, ledger.ErrNotFound) {
-			if !t.Settings.CreateProducts {
-				continue
-			}
-			id, err = lg.CreateProduct(ctx, ledger.Product{SKU: l.SKU, Name: l.Description, UnitNet: int64(l.UnitNet),
-				VATType: l.VATType, Account: l.Account, Active: true})
-			if err != nil {
-				return nil, classify("create product "+l.SKU, err)
-			}
-		} else if err != nil {
-			return nil, classify("find product "+l.SKU, err)
-		}
-		if err := a.Store.PutLink(ctx, store.Link{TenantID: t.ID, Kind: store.LinkProduct, ShopID: l.SKU, LedgerID: id}); err != nil {
-			return nil, classify("store product link", err)
+		id, err := a.resolveProduct(ctx, t, lg, l)
+		if err != nil {
+			return nil, err
 		}
 		ids[i] = id
 		activity.RecordHeartbeat(ctx, i)
 	}
 	return ids, nil
+}
+
+// resolveProduct finds or creates one product under a lock on its SKU, so
+// that concurrent orders of a new product create it once.
+func (a *Orders) resolveProduct(ctx context.Context, t *store.TenantRow, lg ledger.Ledger, l ledgerdoc.Line) (string, error) {
+	unlock, err := a.Store.Lock(ctx, t.ID+"/product/"+l.SKU)
+	if err != nil {
+		return "", classify("lock product", err)
+	}
+	defer unlock()
+	if link, err := a.Store.LinkByShopID(ctx, t.ID, store.LinkProduct, l.SKU); err == nil {
+		return link.LedgerID, nil
+	}
+	{
+		id, err := lg.FindProduct(ctx, l.SKU)
+		if errors.Is(err, ledger.ErrNotFound) {
+			if !t.Settings.CreateProducts {
+				return "", nil
+			}
+			id, err = lg.CreateProduct(ctx, ledger.Product{SKU: l.SKU, Name: l.Description, UnitNet: int64(l.UnitNet),
+				VATType: l.VATType, Account: l.Account, Active: true})
+			if err != nil {
+				return "", classify("create product "+l.SKU, err)
+			}
+		} else if err != nil {
+			return "", classify("find product "+l.SKU, err)
+		}
+		if err := a.Store.PutLink(ctx, store.Link{TenantID: t.ID, Kind: store.LinkProduct, ShopID: l.SKU, LedgerID: id}); err != nil {
+			return "", classify("store product link", err)
+		}
+		return id, nil
+	}
 }
 
 // PostDocumentInput is the document to post with its resolved ids.
@@ -382,7 +411,7 @@ func (a *Orders) PostCreditNote(ctx context.Context, in CreditInput) (*ledger.Po
 	}
 	var p *ledger.Posted
 	if len(trail) > 0 {
-		p, err = lg.FindCreditNote(ctx, ref)
+		p, err = lg.FindCreditNote(ctx, in.Invoice.ID, ref)
 		if err != nil && !errors.Is(err, ledger.ErrNotFound) {
 			return nil, classify("look up credit note "+ref, err)
 		}

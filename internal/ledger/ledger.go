@@ -103,8 +103,9 @@ type Ledger interface {
 	// SendInvoice sends a posted invoice by method (email, ehf, efaktura,
 	// letter, auto).
 	SendInvoice(ctx context.Context, p Posted, method string) error
-	// FindCreditNote returns the credit note carrying reference, or ErrNotFound.
-	FindCreditNote(ctx context.Context, reference string) (*Posted, error)
+	// FindCreditNote returns the credit note of invoiceID carrying
+	// reference, or ErrNotFound.
+	FindCreditNote(ctx context.Context, invoiceID, reference string) (*Posted, error)
 	// PostCreditNote creates a credit note once (a single attempt).
 	PostCreditNote(ctx context.Context, c CreditNote) (*Posted, error)
 	// ChangedDocuments lists documents modified on or after since (the

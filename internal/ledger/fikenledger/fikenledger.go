@@ -295,15 +295,23 @@ func (l *Ledger) SendInvoice(ctx context.Context, p ledger.Posted, method string
 	return l.c.SendInvoice(ctx, fiken.SendInvoiceRequest{InvoiceID: id, SendRequest: fiken.SendRequest{Method: []string{method}, IncludeDocumentAttachments: true}})
 }
 
-// FindCreditNote finds a credit note by orderReference among the credit
-// notes associated with recent invoices (Fiken cannot filter credit notes
-// by reference).
-func (l *Ledger) FindCreditNote(ctx context.Context, reference string) (*ledger.Posted, error) {
-	notes, err := l.c.ListCreditNotes(ctx, fiken.CreditNoteFilter{})
+// FindCreditNote finds a credit note by orderReference among those
+// associated with the invoice (Fiken cannot filter credit notes by
+// reference).
+func (l *Ledger) FindCreditNote(ctx context.Context, invoiceID, reference string) (*ledger.Posted, error) {
+	id, err := parseID(invoiceID)
 	if err != nil {
 		return nil, err
 	}
-	for _, n := range notes {
+	inv, err := l.c.GetInvoice(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	for _, cnID := range inv.AssociatedCreditNotes {
+		n, err := l.c.GetCreditNote(ctx, cnID)
+		if err != nil {
+			return nil, err
+		}
 		if n.OrderReference == reference {
 			return &ledger.Posted{ID: itoa(n.CreditNoteID), Number: itoa(n.CreditNoteNumber), Gross: int64(n.Gross), Settled: n.Settled}, nil
 		}

@@ -1,0 +1,42 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Lock takes a PostgreSQL advisory lock named key, held on its own
+// connection until the returned unlock is called. It serialises
+// find-or-create sequences across every worker process (two orders of one
+// new customer must not both create it). Waiters poll with
+// pg_try_advisory_lock and hold no connection while they wait, so many
+// waiters cannot starve the pool the holder needs.
+func (s *Store) Lock(ctx context.Context, key string) (unlock func(), err error) {
+	name := "bokfor:" + key
+	wait := 10 * time.Millisecond
+	for {
+		conn, err := s.pool.Acquire(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("store: lock %s: %w", key, err)
+		}
+		var ok bool
+		if err := conn.QueryRow(ctx, "SELECT pg_try_advisory_lock(hashtextextended($1, 0))", name).Scan(&ok); err != nil {
+			conn.Release()
+			return nil, fmt.Errorf("store: lock %s: %w", key, err)
+		}
+		if ok {
+			return func() {
+				_, _ = conn.Exec(context.Background(), "SELECT pg_advisory_unlock(hashtextextended($1, 0))", name)
+				conn.Release()
+			}, nil
+		}
+		conn.Release()
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("store: lock %s: %w", key, ctx.Err())
+		case <-time.After(wait):
+		}
+		wait = min(wait*2, 200*time.Millisecond)
+	}
+}
