@@ -476,3 +476,69 @@ func RefundLines(doc *ledgerdoc.Document, r domain.Refund) ([]ledgerdoc.Line, er
 	}
 	return out, nil
 }
+
+// PostPaymentInput is a payment to post against a posted invoice.
+type PostPaymentInput struct {
+	OrderRef
+	Posted  ledger.Posted
+	Payment ledgerdoc.Payment
+}
+
+// PostPayment posts the shop's payment against the invoice once: a stored
+// link means it is done; the ledger adapter adopts an equal payment that
+// an earlier attempt made.
+func (a *Orders) PostPayment(ctx context.Context, in PostPaymentInput) error {
+	t, err := a.tenant(ctx, in.TenantID)
+	if err != nil {
+		return err
+	}
+	if _, err := a.Store.LinkByShopID(ctx, t.ID, store.LinkPayment, in.ShopOrderID); err == nil {
+		return nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return classify("read payment link", err)
+	}
+	lg, err := a.Connectors.Ledger(ctx, t)
+	if err != nil {
+		return configError("ledger client", err)
+	}
+	ref := ledgerdoc.Reference(t.ID, in.ShopOrderID) + "-payment"
+	audit := store.AuditEntry{TenantID: t.ID, WorkflowID: in.WorkflowID, Ledger: lg.Kind(), Operation: "post_payment", Reference: ref, LedgerID: in.Posted.ID}
+	if err := lg.PostPayment(ctx, in.Posted, in.Payment); err != nil {
+		audit.Outcome = "failed"
+		audit.Detail, _ = json.Marshal(map[string]string{"error": err.Error()})
+		_ = a.Store.Audit(ctx, audit)
+		return classify("post payment", err)
+	}
+	if err := a.Store.PutLink(ctx, store.Link{TenantID: t.ID, Kind: store.LinkPayment, ShopID: in.ShopOrderID, LedgerID: in.Posted.ID}); err != nil {
+		return classify("store payment link", err)
+	}
+	audit.Outcome = "created"
+	audit.Detail, _ = json.Marshal(map[string]any{"amount": in.Payment.Amount, "fee": in.Payment.Fee, "account": in.Payment.Account})
+	_ = a.Store.Audit(ctx, audit)
+	return nil
+}
+
+// CheckDocumentInput names a posted document to look at.
+type CheckDocumentInput struct {
+	OrderRef
+	Reference string
+	Kind      ledgerdoc.Kind
+}
+
+// CheckDocument reads the document's state from the ledger (the
+// settlement backstop for an order whose watcher signal went missing).
+func (a *Orders) CheckDocument(ctx context.Context, in CheckDocumentInput) (*ledger.Posted, error) {
+	t, err := a.tenant(ctx, in.TenantID)
+	if err != nil {
+		return nil, err
+	}
+	lg, err := a.Connectors.Ledger(ctx, t)
+	if err != nil {
+		return nil, configError("ledger client", err)
+	}
+	p, err := lg.FindDocument(ctx, in.Reference, in.Kind)
+	if err != nil {
+		return nil, classify("check document", err)
+	}
+	return p, nil
+}

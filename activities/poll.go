@@ -24,7 +24,10 @@ type OrderStarter interface {
 	// ShopEvent signal-with-starts the order's workflow with a shop event.
 	ShopEvent(ctx context.Context, tenantID, shopOrderID, eventID, topic string) error
 	// Settled signal-with-starts the order's workflow with a settlement.
-	Settled(ctx context.Context, tenantID, shopOrderID, documentID, date string) error
+	Settled(ctx context.Context, tenantID, shopOrderID, documentID, number, date string) error
+	// DocumentNumber signals a running order workflow the number of its
+	// document; a closed one is left alone.
+	DocumentNumber(ctx context.Context, tenantID, shopOrderID, documentID, number string) error
 }
 
 // Pollers are the activities of the order poller and settlement watcher.
@@ -38,8 +41,10 @@ type Pollers struct {
 
 // PollResult reports one poll.
 type PollResult struct {
-	Found     int
-	Handed    int
+	Found  int
+	Handed int
+	// Numbered counts document numbers handed to order workflows.
+	Numbered  int
 	Watermark string
 }
 
@@ -116,7 +121,7 @@ func (a *Pollers) WatchSettlements(ctx context.Context, tenantID string) (PollRe
 	prefix := ledgerdoc.Reference(t.ID, "")
 	res := PollResult{Found: len(docs), Watermark: wm}
 	for i, d := range docs {
-		if !d.Settled || !strings.HasPrefix(d.Reference, prefix) {
+		if !strings.HasPrefix(d.Reference, prefix) {
 			continue
 		}
 		shopOrderID := strings.TrimPrefix(d.Reference, prefix)
@@ -124,13 +129,27 @@ func (a *Pollers) WatchSettlements(ctx context.Context, tenantID string) (PollRe
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return res, classify("read order record", err)
 		}
-		if rec != nil && (rec.State == "settled" || rec.State == "done" || rec.State == "cancelled") {
-			continue
+		final := rec != nil && (rec.State == "settled" || rec.State == "done" || rec.State == "cancelled")
+		switch {
+		case d.Settled && !final:
+			if err := a.Starter.Settled(ctx, t.ID, shopOrderID, d.ID, d.Number, d.SettledDate); err != nil {
+				return res, classify("signal settlement of "+shopOrderID, err)
+			}
+			res.Handed++
+		case rec != nil && rec.LedgerDocNo == "" && d.Number != "":
+			// Posted with one call and no read-back: record the number and
+			// tell the workflow, if it still runs, for its search attributes.
+			if err := a.Store.PutOrder(ctx, store.OrderRecord{TenantID: t.ID, ShopOrderID: shopOrderID, WorkflowID: rec.WorkflowID,
+				LedgerDocNo: d.Number, Reason: rec.Reason}); err != nil {
+				return res, classify("record document number of "+shopOrderID, err)
+			}
+			if !final {
+				if err := a.Starter.DocumentNumber(ctx, t.ID, shopOrderID, d.ID, d.Number); err != nil {
+					return res, classify("signal document number of "+shopOrderID, err)
+				}
+			}
+			res.Numbered++
 		}
-		if err := a.Starter.Settled(ctx, t.ID, shopOrderID, d.ID, d.SettledDate); err != nil {
-			return res, classify("signal settlement of "+shopOrderID, err)
-		}
-		res.Handed++
 		activity.RecordHeartbeat(ctx, i)
 	}
 	if err := a.Store.SetWatermark(ctx, t.ID, WatermarkSettlements, today); err != nil {

@@ -54,6 +54,9 @@ type orderImpl struct {
 	doc      *ledgerdoc.Document
 	credited map[string]bool
 	shopTold bool
+	// numberLearned: the document number arrived after posting and must
+	// still be shown in the search attributes.
+	numberLearned bool
 }
 
 func (o *orderImpl) setup(ctx workflow.Context) error {
@@ -84,6 +87,7 @@ func (o *orderImpl) setup(ctx workflow.Context) error {
 	events := workflow.GetSignalChannel(ctx, SignalShopEvent)
 	settled := workflow.GetSignalChannel(ctx, SignalSettled)
 	ops := workflow.GetSignalChannel(ctx, SignalOperator)
+	docs := workflow.GetSignalChannel(ctx, SignalDocument)
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		for {
 			sel := workflow.NewSelector(ctx)
@@ -96,6 +100,18 @@ func (o *orderImpl) setup(ctx workflow.Context) error {
 				var ev SettledEvent
 				c.Receive(ctx, &ev)
 				o.settled = true
+				if o.posted != nil && o.posted.Number == "" && ev.Number != "" {
+					o.posted.Number, o.status.LedgerDocNo = ev.Number, ev.Number
+				}
+			})
+			sel.AddReceive(docs, func(c workflow.ReceiveChannel, _ bool) {
+				var info DocumentInfo
+				c.Receive(ctx, &info)
+				if o.posted != nil && o.posted.ID == info.DocumentID && o.posted.Number == "" && info.Number != "" {
+					o.posted.Number = info.Number
+					o.status.LedgerDocNo = info.Number
+					o.numberLearned = true
+				}
 			})
 			sel.AddReceive(ops, func(c workflow.ReceiveChannel, _ bool) {
 				var a OperatorAction
@@ -152,7 +168,7 @@ func (o *orderImpl) run(ctx workflow.Context) (*OrderStatus, error) {
 				return &o.status, nil
 			case !view.Transfer:
 				o.transition(ctx, StateWaiting, "shop state "+view.Order.StateID+" does not trigger transfer")
-				if res, done := o.wait(ctx, 0); done {
+				if _, res, done := o.wait(ctx, 0); done {
 					return res, nil
 				}
 				continue
@@ -190,16 +206,64 @@ func (o *orderImpl) run(ctx workflow.Context) (*OrderStatus, error) {
 			o.transition(ctx, StateSettled, "settled in the ledger; shop told")
 		}
 
-		quiet := time.Duration(0)
-		if o.shopTold {
-			quiet = o.in.QuietPeriod
+		if o.numberLearned {
+			o.numberLearned = false
+			o.transition(ctx, o.status.State, "ledger document number "+o.posted.Number)
 		}
-		if res, done := o.wait(ctx, quiet); done {
+		timeout, onTimeout := o.nextDeadline(ctx)
+		timedOut, res, done := o.wait(ctx, timeout)
+		if done {
 			return res, nil
+		}
+		if timedOut {
+			if onTimeout == deadlineQuiet {
+				o.transition(ctx, StateDone, "no events for "+timeout.String())
+				return &o.status, nil
+			}
+			o.checkSettlement(ctx)
 		}
 		if workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
 			return nil, o.continueAsNew(ctx)
 		}
+	}
+}
+
+type deadlineKind int
+
+const (
+	deadlineNone deadlineKind = iota
+	// deadlineQuiet completes a settled order after its quiet period.
+	deadlineQuiet
+	// deadlineSettlement checks the ledger once an unpaid invoice is
+	// overdue: the backstop should a settlement signal be lost.
+	deadlineSettlement
+)
+
+// backstopGrace is how long after the due date the workflow asks the
+// ledger itself, and then how often again.
+const backstopGrace = 7 * 24 * time.Hour
+
+func (o *orderImpl) nextDeadline(ctx workflow.Context) (time.Duration, deadlineKind) {
+	switch {
+	case o.shopTold:
+		return o.in.QuietPeriod, deadlineQuiet
+	case o.posted != nil && !o.posted.DueDate.IsZero():
+		d := o.posted.DueDate.Add(backstopGrace).Sub(workflow.Now(ctx))
+		return max(d, backstopGrace), deadlineSettlement
+	default:
+		return 0, deadlineNone
+	}
+}
+
+// checkSettlement asks the ledger whether the document is settled (the
+// backstop for a lost watcher signal).
+func (o *orderImpl) checkSettlement(ctx workflow.Context) {
+	var p *ledger.Posted
+	err := o.step(ctx, "check settlement", func(ctx workflow.Context) error {
+		return workflow.ExecuteActivity(ctx, orderActs.CheckDocument, activities.CheckDocumentInput{OrderRef: o.ref, Reference: o.doc.Reference, Kind: o.doc.Kind}).Get(ctx, &p)
+	})
+	if err == nil && p != nil && p.Settled {
+		o.settled = true
 	}
 }
 
@@ -229,7 +293,19 @@ func (o *orderImpl) book(ctx workflow.Context, view *activities.OrderView) error
 	}
 	o.posted = posted
 	o.status.LedgerDocID, o.status.LedgerDocNo = posted.ID, posted.Number
-	note := fmt.Sprintf("%s %s posted, %s", doc.Kind, posted.Number, formatOre(posted.Gross))
+	note := fmt.Sprintf("%s %s posted, %s", doc.Kind, posted.ID, formatOre(posted.Gross))
+	if doc.Payment != nil {
+		err := o.step(ctx, "post payment", func(ctx workflow.Context) error {
+			return workflow.ExecuteActivity(ctx, orderActs.PostPayment, activities.PostPaymentInput{OrderRef: o.ref, Posted: *posted, Payment: *doc.Payment}).Get(ctx, nil)
+		})
+		if err != nil && !errors.Is(err, errSkipped) {
+			return err
+		}
+		if err == nil {
+			o.settled = doc.Payment.Amount >= doc.Gross
+			note += fmt.Sprintf(", payment %s posted to %s (fee %s)", formatOre(int64(doc.Payment.Amount)), doc.Payment.Account, formatOre(int64(doc.Payment.Fee)))
+		}
+	}
 	if doc.Kind == ledgerdoc.KindInvoice && doc.SendMethod != "" && doc.SendMethod != "none" {
 		err := o.step(ctx, "send invoice", func(ctx workflow.Context) error {
 			return workflow.ExecuteActivity(ctx, orderActs.SendInvoice, activities.SendInvoiceInput{OrderRef: o.ref, Posted: *posted, Method: doc.SendMethod}).Get(ctx, nil)
@@ -282,28 +358,32 @@ func (o *orderImpl) credit(ctx workflow.Context, view *activities.OrderView) err
 	return nil
 }
 
-// wait blocks until a shop event, a settlement to act on or an operator
-// action arrives; with quiet > 0 it completes the workflow after that long
-// without any.
-func (o *orderImpl) wait(ctx workflow.Context, quiet time.Duration) (*OrderStatus, bool) {
+// wait blocks until a shop event, a settlement to act on, a document
+// number or an operator action arrives, or the timeout (0: none) passes.
+// done reports that an operator cancelled the order.
+func (o *orderImpl) wait(ctx workflow.Context, timeout time.Duration) (timedOut bool, res *OrderStatus, done bool) {
 	cond := func() bool {
-		return o.events > 0 || len(o.actions) > 0 || (o.settled && !o.shopTold && o.posted != nil)
+		return o.events > 0 || len(o.actions) > 0 || o.numberLearned || (o.settled && !o.shopTold && o.posted != nil)
 	}
-	if quiet <= 0 {
+	if timeout <= 0 {
 		_ = workflow.Await(ctx, cond)
-	} else if ok, _ := workflow.AwaitWithTimeout(ctx, quiet, cond); !ok {
-		o.transition(ctx, StateDone, "no events for "+quiet.String())
-		return &o.status, true
+	} else if ok, _ := workflow.AwaitWithTimeout(ctx, timeout, cond); !ok {
+		return true, nil, false
 	}
-	if len(o.actions) > 0 {
+	for len(o.actions) > 0 {
 		a := o.actions[0]
 		o.actions = o.actions[1:]
-		if a.Action == ActionCancel {
+		switch a.Action {
+		case ActionCancel:
 			o.transition(ctx, StateCancelled, "cancelled by operator: "+a.Note)
-			return &o.status, true
+			return false, &o.status, true
+		case ActionMarkSettled:
+			o.settled = true
+			o.status.History = append(o.status.History, Transition{At: workflow.Now(ctx), State: o.status.State, Note: "operator marked settled: " + a.Note})
 		}
+		// retry, skip and resync outside a parked step: read the order again.
 	}
-	return nil, false
+	return false, nil, false
 }
 
 // stop maps a step's error to the workflow's end: operator cancel ends it
@@ -364,6 +444,10 @@ func (o *orderImpl) park(ctx workflow.Context, step, reason string) error {
 	switch a.Action {
 	case ActionCancel:
 		return errCancelled
+	case ActionMarkSettled:
+		o.settled = true
+		o.transition(ctx, prev, "operator marked settled: "+a.Note)
+		return errSkipped
 	case ActionSkip:
 		o.transition(ctx, prev, "operator skipped "+step+": "+a.Note)
 		return errSkipped

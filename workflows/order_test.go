@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"time"
@@ -202,4 +203,114 @@ func TestRefundIsCreditedExactlyOnce(t *testing.T) {
 	require.Equal(t, StateDone, st.State)
 	require.Equal(t, []string{"3"}, st.Credited)
 	env.AssertExpectations(t)
+}
+
+func TestCardPaymentIsPostedWithFeeAndSettles(t *testing.T) {
+	t.Parallel()
+	env := newEnv(t)
+	v := view("2", true, false, ledgerdoc.KindInvoice)
+	v.Document.SendMethod = ""
+	v.Document.Gross = 1000
+	v.Document.Payment = &ledgerdoc.Payment{Date: "2026-11-20", Account: "1920:10003", Amount: 1000, Fee: 224}
+	env.OnActivity(orderActs.LoadOrder, mock.Anything, mock.Anything).Return(v, nil)
+	env.OnActivity(orderActs.ResolveCustomer, mock.Anything, mock.Anything).Return("c-7", nil).Once()
+	env.OnActivity(orderActs.ResolveProducts, mock.Anything, mock.Anything).Return([]string{"p-1"}, nil).Once()
+	env.OnActivity(orderActs.PostDocument, mock.Anything, mock.Anything).Return(&ledger.Posted{ID: "9", Gross: 1000}, nil).Once()
+	env.OnActivity(orderActs.PostPayment, mock.Anything, mock.MatchedBy(func(in activities.PostPaymentInput) bool {
+		return in.Posted.ID == "9" && in.Payment.Fee == 224 && in.Payment.Account == "1920:10003"
+	})).Return(nil).Once()
+	env.OnActivity(orderActs.SetShopState, mock.Anything, mock.Anything).Return(nil).Once()
+	env.ExecuteWorkflow(Order, input)
+	require.Equal(t, StateDone, status(t, env).State)
+	env.AssertNotCalled(t, "SendInvoice", mock.Anything, mock.Anything)
+	env.AssertExpectations(t)
+}
+
+// An unpaid invoice whose settlement signal never comes: 60 days later the
+// backstop asks the ledger, finds it settled and tells the shop.
+func TestSettlementBackstopAfterSixtyDays(t *testing.T) {
+	t.Parallel()
+	env := newEnv(t)
+	start := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+	env.SetStartTime(start)
+	due := start.AddDate(0, 0, 14)
+	env.OnActivity(orderActs.LoadOrder, mock.Anything, mock.Anything).Return(view("2", true, false, ledgerdoc.KindInvoice), nil)
+	env.OnActivity(orderActs.ResolveCustomer, mock.Anything, mock.Anything).Return("c-7", nil).Once()
+	env.OnActivity(orderActs.ResolveProducts, mock.Anything, mock.Anything).Return([]string{"p-1"}, nil).Once()
+	env.OnActivity(orderActs.PostDocument, mock.Anything, mock.Anything).Return(&ledger.Posted{ID: "9", DueDate: due}, nil).Once()
+	env.OnActivity(orderActs.SendInvoice, mock.Anything, mock.Anything).Return(nil).Once()
+	var checks []time.Time
+	env.OnActivity(orderActs.CheckDocument, mock.Anything, mock.Anything).Return(func(_ context.Context, _ activities.CheckDocumentInput) (*ledger.Posted, error) {
+		checks = append(checks, env.Now())
+		// Paid on day 50: the first check (due + 7 days) finds it open.
+		return &ledger.Posted{ID: "9", Settled: env.Now().After(start.AddDate(0, 0, 50))}, nil
+	})
+	env.OnActivity(orderActs.SetShopState, mock.Anything, mock.Anything).Return(nil).Once()
+	env.ExecuteWorkflow(Order, input)
+	require.Equal(t, StateDone, status(t, env).State)
+	require.GreaterOrEqual(t, len(checks), 2)
+	require.False(t, checks[0].Before(due.Add(7*24*time.Hour)), "first check not before due date + 7 days")
+	require.True(t, checks[len(checks)-1].Before(start.AddDate(0, 0, 61)), "settled within 60 days and a week")
+	env.AssertExpectations(t)
+}
+
+func TestOperatorMarksSettledAndDocumentNumberArrives(t *testing.T) {
+	t.Parallel()
+	env := newEnv(t)
+	env.OnActivity(orderActs.LoadOrder, mock.Anything, mock.Anything).Return(view("2", true, false, ledgerdoc.KindInvoice), nil)
+	env.OnActivity(orderActs.ResolveCustomer, mock.Anything, mock.Anything).Return("c-7", nil).Once()
+	env.OnActivity(orderActs.ResolveProducts, mock.Anything, mock.Anything).Return([]string{"p-1"}, nil).Once()
+	env.OnActivity(orderActs.PostDocument, mock.Anything, mock.Anything).Return(&ledger.Posted{ID: "9"}, nil).Once()
+	env.OnActivity(orderActs.SendInvoice, mock.Anything, mock.Anything).Return(nil).Once()
+	env.OnActivity(orderActs.SetShopState, mock.Anything, mock.Anything).Return(nil).Once()
+	env.RegisterDelayedCallback(func() {
+		env.SignalWorkflow(SignalDocument, DocumentInfo{DocumentID: "9", Number: "10042"})
+	}, time.Hour)
+	env.RegisterDelayedCallback(func() {
+		v, _ := env.QueryWorkflow(QueryStatus)
+		var st OrderStatus
+		_ = v.Get(&st)
+		require.Equal(t, "10042", st.LedgerDocNo)
+		require.Equal(t, StateBooked, st.State)
+		env.SignalWorkflow(SignalOperator, OperatorAction{Action: ActionMarkSettled, Note: "paid in cash at the counter"})
+	}, 2*time.Hour)
+	env.ExecuteWorkflow(Order, input)
+	st := status(t, env)
+	require.Equal(t, StateDone, st.State)
+	require.Equal(t, "10042", st.LedgerDocNo)
+	env.AssertExpectations(t)
+}
+
+func TestCancelAfterBookingCreditsInFull(t *testing.T) {
+	t.Parallel()
+	env := newEnv(t)
+	cancelled := view("6", false, true, ledgerdoc.KindInvoice)
+	env.OnActivity(orderActs.LoadOrder, mock.Anything, mock.Anything).Return(view("2", true, false, ledgerdoc.KindInvoice), nil).Once()
+	env.OnActivity(orderActs.LoadOrder, mock.Anything, mock.Anything).Return(cancelled, nil)
+	env.OnActivity(orderActs.ResolveCustomer, mock.Anything, mock.Anything).Return("c-7", nil).Once()
+	env.OnActivity(orderActs.ResolveProducts, mock.Anything, mock.Anything).Return([]string{"p-1"}, nil).Once()
+	env.OnActivity(orderActs.PostDocument, mock.Anything, mock.Anything).Return(&ledger.Posted{ID: "9"}, nil).Once()
+	env.OnActivity(orderActs.SendInvoice, mock.Anything, mock.Anything).Return(nil).Once()
+	env.OnActivity(orderActs.PostCreditNote, mock.Anything, mock.MatchedBy(func(in activities.CreditInput) bool {
+		return in.Full && in.RefundID == "cancel"
+	})).Return(&ledger.Posted{ID: "c1"}, nil).Once()
+	env.RegisterDelayedCallback(func() { env.SignalWorkflow(SignalShopEvent, ShopEvent{ID: "cancel-1"}) }, 3*24*time.Hour)
+	env.ExecuteWorkflow(Order, input)
+	st := status(t, env)
+	require.Equal(t, StateCancelled, st.State)
+	require.Equal(t, []string{"cancel"}, st.Credited)
+	env.AssertNotCalled(t, "SetShopState", mock.Anything, mock.Anything)
+	env.AssertExpectations(t)
+}
+
+func TestOperatorCancelsParkedOrder(t *testing.T) {
+	t.Parallel()
+	env := newEnv(t)
+	env.OnActivity(orderActs.LoadOrder, mock.Anything, mock.Anything).Return(nil,
+		temporal.NewNonRetryableApplicationError("read shop order: prestashop: auth (HTTP 401)", activities.ErrTypeAuth, nil)).Once()
+	env.RegisterDelayedCallback(func() {
+		env.SignalWorkflow(SignalOperator, OperatorAction{Action: ActionCancel, Note: "shop closed"})
+	}, time.Hour)
+	env.ExecuteWorkflow(Order, input)
+	require.Equal(t, StateCancelled, status(t, env).State)
 }

@@ -14,8 +14,12 @@ const (
 	SignalShopEvent = "shop-event"
 	// SignalSettled carries a SettledEvent from the settlement watcher.
 	SignalSettled = "ledger-settled"
-	// SignalOperator carries an OperatorAction: retry, skip or cancel.
+	// SignalOperator carries an OperatorAction: retry, skip, cancel,
+	// mark-settled or resync.
 	SignalOperator = "operator"
+	// SignalDocument carries a DocumentInfo from the settlement watcher:
+	// the ledger's number of a document posted without a read-back.
+	SignalDocument = "ledger-document"
 	// QueryStatus returns the OrderStatus.
 	QueryStatus = "status"
 )
@@ -29,6 +33,11 @@ const (
 	ActionSkip = "skip"
 	// ActionCancel ends the order workflow without touching the ledger further.
 	ActionCancel = "cancel"
+	// ActionMarkSettled tells the workflow the invoice is settled (e.g.
+	// paid outside the ledger's bank feed); the shop is then told.
+	ActionMarkSettled = "mark-settled"
+	// ActionResync re-reads the order from the shop now.
+	ActionResync = "resync"
 )
 
 // OrderState is where an order is in its life.
@@ -78,7 +87,15 @@ type ShopEvent struct {
 // SettledEvent says the ledger considers the order's document settled.
 type SettledEvent struct {
 	DocumentID string
-	Date       string
+	// Number is the document's number, when the ledger listing had it.
+	Number string
+	Date   string
+}
+
+// DocumentInfo is what the ledger knows of a posted document.
+type DocumentInfo struct {
+	DocumentID string
+	Number     string
 }
 
 // OperatorAction is an operator's decision about a parked order.

@@ -188,8 +188,8 @@ func TestOrderLandsInTheLedgerExactlyOnceToTheOre(t *testing.T) {
 		st.signal(t, id, ev, 2*time.Second)
 	}
 	final := st.waitState(t, id, workflows.StateDone)
-	if final.LedgerDocNo == "" {
-		t.Fatalf("no document number: %+v", final)
+	if final.LedgerDocID == "" {
+		t.Fatalf("no document id: %+v", final)
 	}
 
 	fc := st.fikenClient(t)
@@ -236,9 +236,22 @@ func TestOrderLandsInTheLedgerExactlyOnceToTheOre(t *testing.T) {
 	if v := st.fk.Stats().RateViolations; v != 0 {
 		t.Fatalf("%d rate violations", v)
 	}
+	// The invoice number is learnt from the settlement watcher's listing.
+	if res := st.runPoll(t, workflows.WatchSettlements); res.Numbered != 1 {
+		t.Fatalf("watcher numbered %d documents, want 1 (%+v)", res.Numbered, res)
+	}
 	rec, err := st.store.Order(ctx, "demo", id)
-	if err != nil || rec.LedgerDocNo != final.LedgerDocNo {
-		t.Fatalf("order record = %+v, %v", rec, err)
+	if err != nil || rec.LedgerDocNo != strconv.FormatInt(invs[0].InvoiceNumber, 10) || rec.LedgerDocID != final.LedgerDocID {
+		t.Fatalf("order record = %+v, %v; want invoice number %d", rec, err, invs[0].InvoiceNumber)
+	}
+
+	// A returning customer with known products costs exactly one ledger call.
+	before := st.fk.Stats().Requests
+	second := strconv.Itoa(placeOrder(t, st.ps, "vipps", 2).ID)
+	st.signal(t, second, "s1", 2*time.Second)
+	st.waitState(t, second, workflows.StateDone)
+	if calls := st.fk.Stats().Requests - before; calls != 1 {
+		t.Fatalf("returning customer, known products: %d ledger calls, want 1", calls)
 	}
 
 	// A later event starts a new run, which finds the document in the

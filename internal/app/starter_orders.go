@@ -2,9 +2,11 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
@@ -52,6 +54,17 @@ func (s *OrderStarter) ShopEvent(ctx context.Context, tenantID, shopOrderID, eve
 }
 
 // Settled delivers a ledger settlement to the order's workflow.
-func (s *OrderStarter) Settled(ctx context.Context, tenantID, shopOrderID, documentID, date string) error {
-	return s.signal(ctx, tenantID, shopOrderID, workflows.SignalSettled, workflows.SettledEvent{DocumentID: documentID, Date: date})
+func (s *OrderStarter) Settled(ctx context.Context, tenantID, shopOrderID, documentID, number, date string) error {
+	return s.signal(ctx, tenantID, shopOrderID, workflows.SignalSettled, workflows.SettledEvent{DocumentID: documentID, Number: number, Date: date})
+}
+
+// DocumentNumber tells a running order workflow its document's number.
+func (s *OrderStarter) DocumentNumber(ctx context.Context, tenantID, shopOrderID, documentID, number string) error {
+	err := s.Client.SignalWorkflow(ctx, workflows.OrderWorkflowID(tenantID, shopOrderID), "", workflows.SignalDocument,
+		workflows.DocumentInfo{DocumentID: documentID, Number: number})
+	var nf *serviceerror.NotFound
+	if errors.As(err, &nf) {
+		return nil
+	}
+	return err
 }

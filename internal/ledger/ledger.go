@@ -76,7 +76,9 @@ type Settlement struct {
 	// Reference is bokfor's reference of the document.
 	Reference string
 	ID        string
-	Settled   bool
+	// Number is the document number people see.
+	Number  string
+	Settled bool
 	// SettledDate is when the ledger recorded the final payment.
 	SettledDate string
 }
@@ -103,6 +105,9 @@ type Ledger interface {
 	// SendInvoice sends a posted invoice by method (email, ehf, efaktura,
 	// letter, auto).
 	SendInvoice(ctx context.Context, p Posted, method string) error
+	// PostPayment posts a payment against a posted invoice exactly once
+	// (an equal payment on the same date and account counts as this one).
+	PostPayment(ctx context.Context, p Posted, pay ledgerdoc.Payment) error
 	// FindCreditNote returns the credit note of invoiceID carrying
 	// reference, or ErrNotFound.
 	FindCreditNote(ctx context.Context, invoiceID, reference string) (*Posted, error)

@@ -107,6 +107,19 @@ type Document struct {
 	PaymentAccount string `json:"payment_account,omitempty"`
 	// SendMethod is how the ledger sends an unpaid invoice.
 	SendMethod string `json:"send_method,omitempty"`
+	// Payment, when set, is posted against the invoice once it exists.
+	Payment *Payment `json:"payment,omitempty"`
+}
+
+// Payment is a shop payment posted against the invoice's receivable.
+type Payment struct {
+	// Date is the payment date (yyyy-mm-dd).
+	Date string `json:"date"`
+	// Account is the payment method's clearing account.
+	Account string `json:"account"`
+	// Amount is what the customer paid; Fee what the provider kept.
+	Amount money.Ore `json:"amount"`
+	Fee    money.Ore `json:"fee"`
 }
 
 // Line is one document line.
@@ -187,6 +200,9 @@ func Build(tenantID string, s *tenant.Settings, o *domain.Order) (*Document, err
 	case pm.PaidAtCheckout:
 		d.Kind = KindCashInvoice
 		d.PaymentAccount = pm.Account
+	case pm.PostPayment:
+		d.Kind = KindInvoice
+		d.DueDays = pm.DueDays
 	default:
 		d.Kind = KindInvoice
 		d.DueDays = pm.DueDays
@@ -265,8 +281,15 @@ func Build(tenantID string, s *tenant.Settings, o *domain.Order) (*Document, err
 		d.Net += diff
 		d.Gross += diff
 	}
+	if pm.PostPayment {
+		p, err := payment(pm, d, o)
+		if err != nil {
+			return nil, err
+		}
+		d.Payment = p
+	}
 	// The invoice fee is added on top of the shop's total.
-	if d.Kind == KindInvoice && pm.InvoiceFee != "" {
+	if d.Kind == KindInvoice && !pm.PostPayment && pm.InvoiceFee != "" {
 		fee, err := money.Parse(pm.InvoiceFee)
 		if err != nil {
 			return nil, fmt.Errorf("invoice fee %q: %w", pm.InvoiceFee, err)
@@ -280,6 +303,31 @@ func Build(tenantID string, s *tenant.Settings, o *domain.Order) (*Document, err
 	}
 	d.PerRate = perRate(d.Lines)
 	return d, nil
+}
+
+// payment is the shop payment to post: the order's total, paid on the
+// order date, less the provider's fee (percent of the amount plus a fixed
+// part, rounded half away from zero).
+func payment(pm tenant.PaymentMethod, d *Document, o *domain.Order) (*Payment, error) {
+	p := &Payment{Date: d.IssueDate, Account: pm.Account, Amount: d.Gross}
+	if len(o.Payments) > 0 && !o.Payments[0].CreatedAt.IsZero() {
+		p.Date = dateOf(o.Payments[0].CreatedAt)
+	}
+	if pm.FeePercent != "" {
+		bp, err := money.ParseUnits(pm.FeePercent, 2)
+		if err != nil {
+			return nil, fmt.Errorf("fee_percent %q: %w", pm.FeePercent, err)
+		}
+		p.Fee += money.MulRate(p.Amount, bp, 10000)
+	}
+	if pm.FeeFixed != "" {
+		f, err := money.Parse(pm.FeeFixed)
+		if err != nil {
+			return nil, fmt.Errorf("fee_fixed %q: %w", pm.FeeFixed, err)
+		}
+		p.Fee += f
+	}
+	return p, nil
 }
 
 type builder struct {

@@ -153,6 +153,14 @@ type PaymentMethod struct {
 	// SelfInvoiced: the shop issues the invoice itself; the ledger receives
 	// an invoice voucher (fakturabilag) instead of creating an invoice.
 	SelfInvoiced bool `yaml:"self_invoiced,omitempty" json:"self_invoiced,omitempty"`
+	// PostPayment: book an invoice on the customer's receivable, then post
+	// the shop's payment against it to Account with the provider's fee
+	// (card/Stripe settlements that must be reposted from the receivable).
+	PostPayment bool `yaml:"post_payment,omitempty" json:"post_payment,omitempty"`
+	// FeePercent and FeeFixed give the provider's fee per payment, e.g.
+	// "2.4" and "2.00" (NOK); used with PostPayment.
+	FeePercent string `yaml:"fee_percent,omitempty" json:"fee_percent,omitempty"`
+	FeeFixed   string `yaml:"fee_fixed,omitempty" json:"fee_fixed,omitempty"`
 }
 
 // VATRule maps one shop VAT rate to the ledger.
@@ -305,6 +313,19 @@ func (t *Tenant) Validate() error {
 		seenMod[m.Module] = true
 		if m.PaidAtCheckout && m.Account == "" {
 			add("%s.account is required when paid_at_checkout is true", f)
+		}
+		if m.PostPayment && m.Account == "" {
+			add("%s.account is required when post_payment is true", f)
+		}
+		if m.PostPayment && (m.PaidAtCheckout || m.SelfInvoiced) {
+			add("%s: post_payment excludes paid_at_checkout and self_invoiced", f)
+		}
+		for _, fee := range []struct{ name, v string }{{"fee_percent", m.FeePercent}, {"fee_fixed", m.FeeFixed}} {
+			if fee.v != "" {
+				if v, err := money.Parse(fee.v); err != nil || v < 0 {
+					add("%s.%s %q must be a non-negative decimal", f, fee.name, fee.v)
+				}
+			}
 		}
 		if m.SendMethod != "" && !slices.Contains([]string{SendNone, SendEmail, SendEHF, SendEfaktura, SendLetter, SendAuto}, m.SendMethod) {
 			add("%s.send_method %q must be none, email, ehf, efaktura, letter or auto", f, m.SendMethod)

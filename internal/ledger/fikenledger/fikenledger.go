@@ -253,12 +253,36 @@ func (l *Ledger) PostDocument(ctx context.Context, d *ledgerdoc.Document, custom
 	if err != nil {
 		return nil, err
 	}
+	// One call: the id comes from Location; the invoice number is learnt
+	// later from the settlement watcher's listing, which sees every new
+	// invoice anyway. A cash invoice is settled when it is created.
+	p := &ledger.Posted{ID: itoa(id), Gross: int64(d.Gross), Settled: req.Cash}
+	if due, err := time.Parse("2006-01-02", req.DueDate); err == nil && !req.Cash {
+		p.DueDate = due
+	}
+	return p, nil
+}
+
+// PostPayment posts the payment on the invoice's sale with the provider fee.
+func (l *Ledger) PostPayment(ctx context.Context, p ledger.Posted, pay ledgerdoc.Payment) error {
+	id, err := parseID(p.ID)
+	if err != nil {
+		return err
+	}
 	inv, err := l.c.GetInvoice(ctx, id)
 	if err != nil {
-		// Created: report what we know; the number follows on the next read.
-		return &ledger.Posted{ID: itoa(id), Gross: int64(d.Gross), Settled: req.Cash}, nil
+		return err
 	}
-	return invoicePosted(inv), nil
+	if inv.Sale == nil || inv.Sale.SaleID == 0 {
+		return &apierr.Error{Kind: apierr.KindValidation, API: "fiken", Op: "GET /invoices/{id}", Message: "invoice has no sale to pay"}
+	}
+	req := fiken.PaymentRequest{Date: pay.Date, Account: pay.Account, Amount: pay.Amount}
+	if pay.Fee != 0 {
+		fee := pay.Fee
+		req.Fee = &fee
+	}
+	_, _, err = l.c.CreateSalePaymentOnce(ctx, inv.Sale.SaleID, req)
+	return err
 }
 
 func (l *Ledger) postSale(ctx context.Context, d *ledgerdoc.Document, cust int64) (*ledger.Posted, error) {
@@ -361,7 +385,7 @@ func (l *Ledger) ChangedDocuments(ctx context.Context, since time.Time) ([]ledge
 		if inv.OrderReference == "" {
 			continue
 		}
-		s := ledger.Settlement{Reference: inv.OrderReference, ID: itoa(inv.InvoiceID)}
+		s := ledger.Settlement{Reference: inv.OrderReference, ID: itoa(inv.InvoiceID), Number: itoa(inv.InvoiceNumber)}
 		if inv.Sale != nil {
 			s.Settled, s.SettledDate = inv.Sale.Settled, inv.Sale.SettledDate
 		}
