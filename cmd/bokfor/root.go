@@ -40,8 +40,10 @@ func newRoot(e *env) *cobra.Command {
 		newTenantCmd(e),
 		newWorkerCmd(e),
 		newStarterCmd(e),
+		newInboxCmd(e),
 		newDevCmd(e),
 		newSimCmd(e),
+		newOrdersCmd(e), newPreviewCmd(e),
 	)
 	return root
 }
