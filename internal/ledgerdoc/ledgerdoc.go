@@ -221,8 +221,19 @@ func Build(tenantID string, s *tenant.Settings, o *domain.Order) (*Document, err
 			rates = append(rates, l.TaxRate)
 		}
 		base[l.TaxRate] += l.TotalTaxIncl
-		if err := b.add(Line{Kind: LineProduct, ShopProductID: l.ProductID, ShopVariantID: l.VariantID, SKU: l.SKU,
-			Description: l.Name, Quantity: l.Quantity, UnitNet: unitNet(l.TotalTaxExcl, l.Quantity), Rate: l.TaxRate}); err != nil {
+		// The ledger computes net = unit price × quantity. When the shop's
+		// net does not divide by the quantity, the last unit goes on a line
+		// of its own with the remainder, so the net is exact.
+		pl := Line{Kind: LineProduct, ShopProductID: l.ProductID, ShopVariantID: l.VariantID, SKU: l.SKU,
+			Description: l.Name, Quantity: l.Quantity, UnitNet: l.TotalTaxExcl / money.Ore(l.Quantity), Rate: l.TaxRate}
+		if rest := l.TotalTaxExcl - pl.UnitNet*money.Ore(l.Quantity); rest != 0 {
+			pl.Quantity--
+			if err := b.add(pl); err != nil {
+				return nil, err
+			}
+			pl.Quantity, pl.UnitNet = 1, pl.UnitNet+rest
+		}
+		if err := b.add(pl); err != nil {
 			return nil, err
 		}
 	}
@@ -353,11 +364,6 @@ func (b *builder) add(l Line) error {
 	return nil
 }
 
-// unitNet is the net unit price that best reproduces a line's net total.
-func unitNet(total money.Ore, qty int) money.Ore {
-	return money.MulRate(total, 1, int64(qty))
-}
-
 // rateOf infers a VAT rate from a tax-excluded and tax-included amount,
 // snapped to the nearest Norwegian rate.
 func rateOf(excl, incl money.Ore) domain.VATRate {
@@ -408,14 +414,24 @@ func dateOf(t time.Time) string {
 	return t.Format("2006-01-02")
 }
 
-// Truncate shortens s to at most n characters (runes), cutting at the last
+// Truncate shortens s to at most n characters and n bytes of UTF-8 (the
+// ledgers' limits are not clear on which they count), cutting at the last
 // space in the final fifth where there is one, and ending in "…".
 func Truncate(s string, n int) string {
 	s = strings.TrimSpace(s)
-	if utf8.RuneCountInString(s) <= n {
+	if utf8.RuneCountInString(s) <= n && len(s) <= n {
 		return s
 	}
-	r := []rune(s)[:n-1]
+	const ellipsis = "…"
+	var r []rune
+	size := len(ellipsis)
+	for _, c := range s {
+		if len(r)+1 > n-1 || size+utf8.RuneLen(c) > n {
+			break
+		}
+		r = append(r, c)
+		size += utf8.RuneLen(c)
+	}
 	cut := len(r)
 	for i := len(r) - 1; i >= len(r)*4/5; i-- {
 		if r[i] == ' ' {
@@ -423,5 +439,5 @@ func Truncate(s string, n int) string {
 			break
 		}
 	}
-	return strings.TrimRight(string(r[:cut]), " ,.;:-") + "…"
+	return strings.TrimRight(string(r[:cut]), " ,.;:-") + ellipsis
 }

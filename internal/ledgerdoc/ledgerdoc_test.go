@@ -113,8 +113,8 @@ func checkInvariants(t *testing.T, d *Document) {
 		if l.Kind != LineRounding && l.VAT != LineVAT(l.Net, l.Rate) {
 			t.Errorf("line %q VAT %d, ledger would compute %d", l.Description, l.VAT, LineVAT(l.Net, l.Rate))
 		}
-		if utf8.RuneCountInString(l.Description) > MaxDescription {
-			t.Errorf("description too long: %d", utf8.RuneCountInString(l.Description))
+		if utf8.RuneCountInString(l.Description) > MaxDescription || len(l.Description) > MaxDescription {
+			t.Errorf("description too long: %d runes, %d bytes", utf8.RuneCountInString(l.Description), len(l.Description))
 		}
 		if l.VATType == "" || l.Account == "" {
 			t.Errorf("line %q lacks VAT type or account", l.Description)
@@ -162,7 +162,9 @@ func TestTruncate(t *testing.T) {
 		{"kort", 10, "kort"},
 		{"  trimmed  ", 10, "trimmed"},
 		{"ullteppe med frynser", 12, "ullteppe…"},
-		{"øøøøøøøøøøøø", 5, "øøøø…"},
+		{"øøøøøøøøøøøø", 12, "øøøø…"},
+		{"ullteppe", 8, "ullteppe"},
+		{"日本語の長い商品名です", 12, "日本語…"},
 	}
 	for _, tt := range tests {
 		if got := Truncate(tt.in, tt.n); got != tt.want {
