@@ -11,7 +11,7 @@ PKGS          := ./...
 
 export GOTOOLCHAIN ?= local
 
-.PHONY: all build dev test test-short lint fmt vet staticcheck workflowcheck bench chaos clean
+.PHONY: all build dev test test-short lint fmt vet staticcheck workflowcheck bench chaos clean record-histories
 
 all: build
 
@@ -37,6 +37,11 @@ test: $(TEMPORAL_CLI)
 
 test-short:
 	$(GO) test -short -count=1 $(PKGS)
+
+# Re-record the workflow histories that workflows/replay_test.go replays
+# (real PostgreSQL, Temporal dev server, simulators); commit the JSON files.
+record-histories: $(TEMPORAL_CLI)
+	$(GO) test ./internal/app -run TestRecordHistories -record-histories -count=1
 
 lint: fmt vet staticcheck workflowcheck
 
