@@ -131,9 +131,10 @@ func runDev(ctx context.Context, e *env, p *proc, stateDir string, ports devPort
 	if err != nil {
 		return err
 	}
+	workerUp := make(chan struct{})
 	g.Go(func() error {
 		return app.RunWorker(gctx, app.WorkerDeps{Log: p.log.Named("worker"), Temporal: c, Store: s, Metrics: m, Connectors: conns, ScheduleEvery: time.Minute,
-			TaskQueue: p.cfg.TaskQueue, MetricsAddr: fmt.Sprintf("127.0.0.1:%d", ports.Metrics)})
+			TaskQueue: p.cfg.TaskQueue, MetricsAddr: fmt.Sprintf("127.0.0.1:%d", ports.Metrics), Ready: func() { close(workerUp) }})
 	})
 	starterUp := make(chan struct{})
 	g.Go(func() error {
@@ -142,7 +143,11 @@ func runDev(ctx context.Context, e *env, p *proc, stateDir string, ports devPort
 	})
 	select {
 	case <-starterUp:
-		printURLs(e, p, ports, sims)
+		select {
+		case <-workerUp:
+			printURLs(e, p, ports, sims)
+		case <-gctx.Done():
+		}
 	case <-gctx.Done():
 	}
 	err = g.Wait()

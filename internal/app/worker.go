@@ -31,6 +31,8 @@ type WorkerDeps struct {
 	TaskQueue  string
 	// MetricsAddr serves /metrics when not empty.
 	MetricsAddr string
+	// Ready, if set, is called once the worker polls and serves metrics.
+	Ready func()
 	// ScheduleEvery is how often the worker reconciles the tenants'
 	// schedules; 0 turns reconciliation off (tests).
 	ScheduleEvery time.Duration
@@ -70,6 +72,9 @@ func RunWorker(ctx context.Context, d WorkerDeps) error {
 	}
 	defer w.Stop()
 	d.Log.Info("worker started", zap.String("task_queue", d.TaskQueue))
+	if d.Ready != nil {
+		d.Ready()
+	}
 	if d.ScheduleEvery > 0 {
 		sched := &Scheduler{Client: d.Temporal, Store: d.Store, TaskQueue: d.TaskQueue, Log: d.Log.Named("schedules")}
 		go sched.Run(ctx, d.ScheduleEvery)
