@@ -28,9 +28,9 @@ import (
 // orderWorkflowType is the registered name of workflows.Order.
 const orderWorkflowType = "Order"
 
-// queryTimeout bounds a status query: with no worker polling, Temporal
-// would otherwise hold it until the command's context ends.
-const queryTimeout = 10 * time.Second
+// defaultQueryTimeout bounds a status query: with no worker polling,
+// Temporal would otherwise hold it until the command's context ends.
+const defaultQueryTimeout = 10 * time.Second
 
 // knownStates are the values of the OrderState search attribute.
 var knownStates = []workflows.OrderState{
@@ -45,19 +45,40 @@ var safeValue = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
 type operatorCmd struct {
 	action string
 	short  string
-	// states are the order states in which the action makes sense; empty:
-	// any state of a running workflow. --force skips the check.
-	states []workflows.OrderState
+	// refuse says why the action does not apply to an order with this
+	// status ("" when it does); nil: it applies to any running order.
+	// --force skips the check.
+	refuse func(st *workflows.OrderStatus) string
 }
 
-// Operator actions. "mark-settled" and "resync" are spelled out because
-// workflows does not define constants for them yet.
+// parked refuses orders that are not waiting for an operator: the workflow
+// queues operator actions, so a stray skip would be consumed by the next,
+// unrelated failure.
+func parked(st *workflows.OrderStatus) string {
+	if st.State != workflows.StateNeedsAttention {
+		return "it is " + string(st.State) + ", not needs_attention"
+	}
+	return ""
+}
+
+// posted refuses orders without a ledger document: settling one that was
+// never booked would skip its booking.
+func posted(st *workflows.OrderStatus) string {
+	switch {
+	case st.LedgerDocID == "":
+		return "it has no ledger document (state " + string(st.State) + ")"
+	case st.State != workflows.StateBooked && st.State != workflows.StateNeedsAttention:
+		return "it is " + string(st.State) + ", not booked or needs_attention"
+	}
+	return ""
+}
+
 var operatorCmds = []operatorCmd{
-	{workflows.ActionRetry, "Retry the step a parked order failed, after the cause was fixed", []workflows.OrderState{workflows.StateNeedsAttention}},
-	{workflows.ActionSkip, "Give up a parked order's failed step and go on (e.g. it was booked by hand)", []workflows.OrderState{workflows.StateNeedsAttention}},
+	{workflows.ActionRetry, "Retry the step a parked order failed, after the cause was fixed", parked},
+	{workflows.ActionSkip, "Give up a parked order's failed step and go on (e.g. it was booked by hand)", parked},
 	{workflows.ActionCancel, "End an order's workflow without touching the ledger further", nil},
-	{"mark-settled", "Treat a booked order's invoice as settled and tell the shop", []workflows.OrderState{workflows.StateBooked}},
-	{"resync", "Re-read the order from the shop and bring the ledger in step", nil},
+	{workflows.ActionMarkSettled, "Treat a booked order's invoice as settled (paid outside the ledger's bank feed) and tell the shop", posted},
+	{workflows.ActionResync, "Re-read the order from the shop now", nil},
 }
 
 func newOrdersCmd(e *env) *cobra.Command {
@@ -149,19 +170,17 @@ func newOrdersListCmd(e *env) *cobra.Command {
 
 // listOrders prints up to limit order workflows matching query as a table.
 func listOrders(ctx context.Context, w io.Writer, c client.Client, namespace, query string, limit int) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "WORKFLOW ID\tTENANT\tORDER\tSTATE\tDOC NO\tEXECUTION\tSTARTED")
+	var rows []string
 	var token []byte
-	n := 0
-	for n < limit {
+	for len(rows) < limit {
 		resp, err := c.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
-			Namespace: namespace, PageSize: int32(min(limit-n, 1000)), NextPageToken: token, Query: query,
+			Namespace: namespace, PageSize: int32(min(limit-len(rows), 1000)), NextPageToken: token, Query: query,
 		})
 		if err != nil {
 			return fmt.Errorf("list workflows (%s): %w", query, err)
 		}
 		for _, ex := range resp.GetExecutions() {
-			if n == limit {
+			if len(rows) == limit {
 				break
 			}
 			attrs := ex.GetSearchAttributes().GetIndexedFields()
@@ -169,24 +188,26 @@ func listOrders(ctx context.Context, w io.Writer, c client.Client, namespace, qu
 			if keyword(attrs, workflows.AttrNeedsAttention.GetName()) == "true" && state != string(workflows.StateNeedsAttention) {
 				state += " (needs attention)"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", ex.GetExecution().GetWorkflowId(),
+			rows = append(rows, fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", ex.GetExecution().GetWorkflowId(),
 				dash(keyword(attrs, workflows.AttrTenantID.GetName())), dash(keyword(attrs, workflows.AttrShopOrderRef.GetName())),
 				dash(state), dash(keyword(attrs, workflows.AttrLedgerDocNo.GetName())),
-				ex.GetStatus().String(), formatTime(ex.GetStartTime().AsTime()))
-			n++
+				ex.GetStatus().String(), formatTime(ex.GetStartTime().AsTime())))
 		}
 		token = resp.GetNextPageToken()
 		if len(token) == 0 {
 			break
 		}
 	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	if n == 0 {
+	if len(rows) == 0 {
 		printf(w, "no order workflows match %s\n", query)
+		return nil
 	}
-	return nil
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprint(tw, "WORKFLOW ID\tTENANT\tORDER\tSTATE\tDOC NO\tEXECUTION\tSTARTED\n")
+	for _, r := range rows {
+		fmt.Fprint(tw, r)
+	}
+	return tw.Flush()
 }
 
 // keyword decodes one search attribute to text ("" when absent).
@@ -233,6 +254,8 @@ func newOrdersShowCmd(e *env) *cobra.Command {
 		Short: "Show an order's status, ledger ids, credits and timeline, and its stored record",
 		Args:  cobra.ExactArgs(2),
 	}
+	var queryTimeout time.Duration
+	c.Flags().DurationVar(&queryTimeout, "query-timeout", defaultQueryTimeout, "how long to wait for the workflow to answer the status query")
 	p := bind(c, e, config.Database|config.Temporal|config.Logging)
 	c.RunE = func(c *cobra.Command, args []string) error {
 		return withTemporal(c.Context(), e, p, func(ctx context.Context, tc client.Client) error {
@@ -241,7 +264,7 @@ func newOrdersShowCmd(e *env) *cobra.Command {
 				return err
 			}
 			defer closeStore()
-			return showOrder(ctx, e.stdout, tc, s, args[0], args[1])
+			return showOrder(ctx, e.stdout, tc, s, args[0], args[1], queryTimeout)
 		})
 	}
 	return c
@@ -260,9 +283,10 @@ type orderView struct {
 	problem string
 }
 
-// describeOrder finds an order's workflow and its status: a status query
-// while it runs, the workflow's result once it has completed.
-func describeOrder(ctx context.Context, c client.Client, tenantID, orderID string) (*orderView, error) {
+// describeOrder finds an order's workflow and, unless skipStatus, its
+// status: a status query (bounded by queryTimeout) while it runs, the
+// workflow's result once it has completed.
+func describeOrder(ctx context.Context, c client.Client, tenantID, orderID string, queryTimeout time.Duration, skipStatus bool) (*orderView, error) {
 	v := &orderView{id: workflows.OrderWorkflowID(tenantID, orderID)}
 	desc, err := c.DescribeWorkflowExecution(ctx, v.id, "")
 	var nf *serviceerror.NotFound
@@ -281,13 +305,17 @@ func describeOrder(ctx context.Context, c client.Client, tenantID, orderID strin
 	if info.GetCloseTime() != nil {
 		v.closed = info.GetCloseTime().AsTime()
 	}
+	if skipStatus {
+		v.problem = "not checked (--force)"
+		return v, nil
+	}
 	qctx, cancel := context.WithTimeout(ctx, queryTimeout)
 	defer cancel()
 	switch info.GetStatus() {
 	case enums.WORKFLOW_EXECUTION_STATUS_RUNNING:
 		val, err := c.QueryWorkflow(qctx, v.id, "", workflows.QueryStatus)
 		if err != nil {
-			v.problem = fmt.Sprintf("status query failed (is a worker running?): %v", err)
+			v.problem = fmt.Sprintf("status query failed within %s (is a worker running?): %v", queryTimeout, err)
 			return v, nil
 		}
 		var st workflows.OrderStatus
@@ -314,8 +342,8 @@ func describeOrder(ctx context.Context, c client.Client, tenantID, orderID strin
 }
 
 // showOrder prints what Temporal and the store know about one order.
-func showOrder(ctx context.Context, w io.Writer, c client.Client, s *store.Store, tenantID, orderID string) error {
-	v, err := describeOrder(ctx, c, tenantID, orderID)
+func showOrder(ctx context.Context, w io.Writer, c client.Client, s *store.Store, tenantID, orderID string, queryTimeout time.Duration) error {
+	v, err := describeOrder(ctx, c, tenantID, orderID, queryTimeout, false)
 	if err != nil {
 		return err
 	}
@@ -392,27 +420,27 @@ func newOrdersSignalCmd(e *env, op operatorCmd) *cobra.Command {
 	}
 	var note string
 	var force bool
+	var queryTimeout time.Duration
 	c.Flags().StringVar(&note, "note", "", "why: recorded in the order's timeline")
-	if len(op.states) > 0 {
-		c.Flags().BoolVar(&force, "force", false, "send even when the order's state cannot be checked or does not match")
+	if op.refuse != nil {
+		c.Flags().BoolVar(&force, "force", false, "send without checking the order's state (it need not answer or match)")
 	} else {
-		c.Flags().BoolVar(&force, "force", false, "send even when the order's state cannot be checked")
+		c.Flags().BoolVar(&force, "force", false, "send without checking the order's state (it need not answer)")
 	}
+	c.Flags().DurationVar(&queryTimeout, "query-timeout", defaultQueryTimeout, "how long to wait for the workflow to answer the status query")
 	p := bind(c, e, config.Temporal|config.Logging)
 	c.RunE = func(c *cobra.Command, args []string) error {
 		return withTemporal(c.Context(), e, p, func(ctx context.Context, tc client.Client) error {
-			return signalOrder(ctx, e.stdout, tc, op, args[0], args[1], note, force)
+			return signalOrder(ctx, e.stdout, tc, op, args[0], args[1], note, force, queryTimeout)
 		})
 	}
 	return c
 }
 
 // signalOrder sends op to a running order workflow after checking that the
-// order is in a state where op makes sense (unless force). The workflow
-// queues operator actions, so a stray retry would otherwise be consumed by
-// the next, unrelated failure.
-func signalOrder(ctx context.Context, w io.Writer, c client.Client, op operatorCmd, tenantID, orderID, note string, force bool) error {
-	v, err := describeOrder(ctx, c, tenantID, orderID)
+// order is in a state where op makes sense (unless force).
+func signalOrder(ctx context.Context, w io.Writer, c client.Client, op operatorCmd, tenantID, orderID, note string, force bool, queryTimeout time.Duration) error {
+	v, err := describeOrder(ctx, c, tenantID, orderID, queryTimeout, force)
 	if err != nil {
 		return err
 	}
@@ -422,19 +450,16 @@ func signalOrder(ctx context.Context, w io.Writer, c client.Client, op operatorC
 	if !v.running {
 		return fmt.Errorf("%s is %s: there is nothing to %s", v.id, v.exec, op.action)
 	}
-	state := "unknown"
+	state := "not checked"
 	switch {
 	case v.status == nil && !force:
 		return fmt.Errorf("%s: cannot check its state (%s); use --force to send %s anyway", v.id, v.problem, op.action)
 	case v.status != nil:
 		state = string(v.status.State)
-		if len(op.states) > 0 && !slices.Contains(op.states, v.status.State) && !force {
-			want := make([]string, len(op.states))
-			for i, s := range op.states {
-				want[i] = string(s)
+		if op.refuse != nil && !force {
+			if why := op.refuse(v.status); why != "" {
+				return fmt.Errorf("%s: %s does not apply: %s (use --force to send it anyway)", v.id, op.action, why)
 			}
-			return fmt.Errorf("%s is %s, not %s: %s does not apply (use --force to send it anyway)",
-				v.id, state, strings.Join(want, " or "), op.action)
 		}
 	}
 	if err := c.SignalWorkflow(ctx, v.id, "", workflows.SignalOperator, workflows.OperatorAction{Action: op.action, Note: note}); err != nil {
