@@ -11,7 +11,7 @@ PKGS          := ./...
 
 export GOTOOLCHAIN ?= local
 
-.PHONY: all build dev test test-short lint fmt vet staticcheck workflowcheck bench chaos clean record-histories
+.PHONY: all build dev test test-short lint fmt vet staticcheck workflowcheck bench chaos clean record-histories fuzz
 
 all: build
 
@@ -37,6 +37,15 @@ test: $(TEMPORAL_CLI)
 
 test-short:
 	$(GO) test -short -count=1 $(PKGS)
+
+# Short fuzz runs of the webhook decoders, which face the internet (CI).
+FUZZTIME ?= 5s
+WEBHOOK_FUZZ := FuzzDecodePrestaShop FuzzDecodeWooCommerce FuzzDecodeShopify
+
+fuzz:
+	@for f in $(WEBHOOK_FUZZ); do \
+		$(GO) test ./internal/webhook -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) || exit 1; \
+	done
 
 # Re-record the workflow histories that workflows/replay_test.go replays
 # (real PostgreSQL, Temporal dev server, simulators); commit the JSON files.
