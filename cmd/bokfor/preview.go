@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -13,6 +14,7 @@ import (
 	"github.com/bokfor/bokfor/internal/app"
 	"github.com/bokfor/bokfor/internal/config"
 	"github.com/bokfor/bokfor/internal/domain"
+	"github.com/bokfor/bokfor/internal/ledger"
 	"github.com/bokfor/bokfor/internal/ledgerdoc"
 	"github.com/bokfor/bokfor/internal/money"
 	"github.com/bokfor/bokfor/internal/ratelimit"
@@ -67,6 +69,9 @@ type preview struct {
 	doc      *ledgerdoc.Document
 	// shopState says whether the order's shop state triggers transfer.
 	shopState string
+	// posted is the document already in the ledger for the order, from
+	// the store's invoice link (no ledger call), or nil.
+	posted *ledger.Posted
 }
 
 // previewOrder reads the order from the tenant's shop and builds its
@@ -97,6 +102,14 @@ func previewOrder(ctx context.Context, s *store.Store, conns *app.Connectors, te
 	default:
 		pv.shopState = o.StateID + " (not a transfer state: the order waits)"
 	}
+	l, err := s.LinkByShopID(ctx, t.ID, store.LinkInvoice, orderID)
+	switch {
+	case err == nil:
+		pv.posted = &ledger.Posted{ID: l.LedgerID}
+		_ = json.Unmarshal(l.Snapshot, pv.posted) // the id alone is enough to say it is booked
+	case !errors.Is(err, store.ErrNotFound):
+		return nil, err
+	}
 	return pv, nil
 }
 
@@ -117,6 +130,11 @@ func (pv *preview) print(w io.Writer) error {
 	kv("Reference", d.Reference)
 	kv("Shop reference", d.ShopReference)
 	kv("Shop state", pv.shopState)
+	if pv.posted != nil {
+		kv("In the ledger", fmt.Sprintf("already posted as %s (id %s): bokfor will not post it again", dash(pv.posted.Number), pv.posted.ID))
+	} else {
+		kv("In the ledger", "not posted by bokfor yet")
+	}
 	kv("Issue date", d.IssueDate)
 	kv("Currency", d.Currency+" (rate "+d.ConversionRate.String()+")")
 	kv("Payment module", d.PaymentModule)

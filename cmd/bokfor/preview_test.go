@@ -44,12 +44,12 @@ func migratedStore(t *testing.T) (map[string]string, *store.Store) {
 	return envv, store.New(pool, box)
 }
 
-func simOrder(t *testing.T, ps *prestashopsim.Server, module, vat string) string {
+func simOrder(t *testing.T, ps *prestashopsim.Server, module, vat string, state int) string {
 	t.Helper()
 	var in prestashopsim.PlaceOrder
 	in.Customer.Email, in.Customer.Firstname, in.Customer.Lastname = "kari@example.no", "Kari", "Nordmann"
 	in.Address.Address1, in.Address.Postcode, in.Address.City, in.Address.Country = "Storgata 1", "0155", "Oslo", "NO"
-	in.Currency, in.Payment, in.Module, in.State = "NOK", module, module, 2
+	in.Currency, in.Payment, in.Module, in.State = "NOK", module, module, state
 	in.Lines = []prestashopsim.PlaceOrderLine{
 		{Reference: "KOPP-1", Name: "Kaffekopp", Quantity: 3, UnitPriceTaxIncl: "199.00", TaxRate: "25"},
 		{Reference: "MAT-" + vat, Name: "Kaffebønner 1 kg", Quantity: 2, UnitPriceTaxIncl: "249.90", TaxRate: vat},
@@ -98,9 +98,16 @@ func TestPreviewPrintsTheDocumentAndNeverCallsTheLedger(t *testing.T) {
 
 	// 3×199.00 + 2×249.90 + 49.00 shipping = 1145.80 incl. VAT.
 	const shopTotal = money.Ore(114580)
-	vipps := simOrder(t, ps, "vipps", "15")
-	wire := simOrder(t, ps, "ps_wirepayment", "15")
-	cod := simOrder(t, ps, "cod", "15")
+	vipps := simOrder(t, ps, "vipps", "15", 2)
+	wire := simOrder(t, ps, "ps_wirepayment", "15", 2)
+	cod := simOrder(t, ps, "cod", "15", 2)
+	waiting := simOrder(t, ps, "vipps", "15", 1)
+	cancelled := simOrder(t, ps, "vipps", "15", 6)
+	// The wire order was booked earlier: its invoice link is in the store.
+	if err := s.PutLink(context.Background(), store.Link{TenantID: "demo", Kind: store.LinkInvoice, ShopID: wire, LedgerID: "9002",
+		Snapshot: json.RawMessage(`{"id":"9002","number":"10002"}`)}); err != nil {
+		t.Fatal(err)
+	}
 
 	tests := []struct {
 		name     string
@@ -111,9 +118,11 @@ func TestPreviewPrintsTheDocumentAndNeverCallsTheLedger(t *testing.T) {
 	}{
 		{"cash invoice table", []string{"--order", vipps}, 0,
 			[]string{"nothing is posted", "cash_invoice", "bokfor-demo-" + vipps, "1920:10002", "Kaffekopp", "Kaffebønner 1 kg",
-				"Frakt", "HIGH", "MEDIUM", "3000", "Per VAT rate", "25%", "15%", "1145.80 NOK", "Rounding", "a transfer state"}, nil},
+				"Frakt", "HIGH", "MEDIUM", "3000", "Per VAT rate", "25%", "15%", "1145.80 NOK", "Rounding", "a transfer state", "not posted by bokfor yet"}, nil},
 		{"unpaid invoice with fee", []string{"--order", wire}, 0,
-			[]string{"invoice", "Fakturagebyr", "Send method", "email", "Due days", "14", "1184.80 NOK", "Invoice fee  39.00"}, nil},
+			[]string{"invoice", "Fakturagebyr", "Send method", "email", "Due days", "14", "1184.80 NOK", "Invoice fee  39.00", "already posted as 10002 (id 9002)"}, nil},
+		{"waiting order", []string{"--order", waiting}, 0, []string{"1 (not a transfer state: the order waits)", "cash_invoice"}, nil},
+		{"cancelled order", []string{"--order", cancelled}, 0, []string{"6 (a cancel state: the order would not be booked)"}, nil},
 		{"json", []string{"--order", vipps, "--json"}, 0, nil, func(t *testing.T, stdout string) {
 			var d ledgerdoc.Document
 			if err := json.Unmarshal([]byte(stdout), &d); err != nil {
