@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"go.temporal.io/sdk/activity"
 
@@ -366,6 +367,15 @@ func (a *Orders) SetShopState(ctx context.Context, in SetShopStateInput) error {
 	sh, err := a.Connectors.Shop(ctx, t)
 	if err != nil {
 		return configError("shop client", err)
+	}
+	// The shop reports this change back by webhook: record the echo first
+	// (the webhook can arrive before the write returns) so the edge drops it.
+	stateID, err := sh.StateID(ctx, in.State)
+	if err != nil {
+		return classify("find shop order state", err)
+	}
+	if err := a.Store.ExpectEcho(ctx, t.ID, in.ShopOrderID, stateID, time.Hour); err != nil {
+		return classify("record expected echo", err)
 	}
 	return classify("set shop order state", sh.SetOrderState(ctx, in.ShopOrderID, in.State))
 }

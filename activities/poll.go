@@ -9,6 +9,7 @@ import (
 	"go.temporal.io/sdk/activity"
 
 	"github.com/bokfor/bokfor/internal/ledgerdoc"
+	"github.com/bokfor/bokfor/internal/shop"
 	"github.com/bokfor/bokfor/internal/store"
 )
 
@@ -44,7 +45,13 @@ type PollResult struct {
 	Found  int
 	Handed int
 	// Numbered counts document numbers handed to order workflows.
-	Numbered  int
+	Numbered int
+	// WebhooksSilent is set when the poller found orders changed after the
+	// last webhook while webhooks were silent longer than the tenant
+	// allows: the shop's webhooks are probably broken.
+	WebhooksSilent bool
+	// SilentFor is how long no webhook has arrived (0: unknown/never).
+	SilentFor time.Duration
 	Watermark string
 }
 
@@ -73,6 +80,9 @@ func (a *Pollers) PollOrders(ctx context.Context, tenantID string) (PollResult, 
 		return PollResult{}, classify("list changed orders", err)
 	}
 	res := PollResult{Found: len(changes), Watermark: wm}
+	if err := a.webhookSilence(ctx, t, changes, &res); err != nil {
+		return res, err
+	}
 	for i, c := range changes {
 		ev := "poll:" + c.OrderID + ":" + c.UpdatedAt.UTC().Format(time.RFC3339)
 		if err := a.Starter.ShopEvent(ctx, t.ID, c.OrderID, ev, "poll"); err != nil {
@@ -157,4 +167,39 @@ func (a *Pollers) WatchSettlements(ctx context.Context, tenantID string) (PollRe
 	}
 	res.Watermark = today
 	return res, nil
+}
+
+// webhookSilence raises the alarm when orders changed after the last
+// webhook and webhooks have been silent longer than the tenant's setting:
+// a warning in the worker log and the bokfor_webhook_silence_seconds gauge.
+func (a *Pollers) webhookSilence(ctx context.Context, t *store.TenantRow, changes []shop.Change, res *PollResult) error {
+	last, err := a.Store.LastWebhookAt(ctx, t.ID)
+	if err != nil {
+		return classify("read last webhook", err)
+	}
+	limit := t.Settings.Schedules.WebhookSilence.Duration
+	if limit <= 0 {
+		limit = time.Hour
+	}
+	var missed int
+	for _, c := range changes {
+		if last.IsZero() || c.UpdatedAt.After(last) {
+			missed++
+		}
+	}
+	silent := time.Duration(0)
+	if !last.IsZero() {
+		silent = time.Since(last)
+	}
+	res.SilentFor = silent
+	gauge := activity.GetMetricsHandler(ctx).WithTags(map[string]string{"tenant": t.ID}).Gauge("bokfor_webhook_silence_seconds")
+	if missed > 0 && (last.IsZero() || silent > limit) {
+		res.WebhooksSilent = true
+		gauge.Update(silent.Seconds())
+		activity.GetLogger(ctx).Warn("webhooks are silent but the poller finds changed orders: check the shop's webhook module",
+			"tenant", t.ID, "orders_missed", missed, "silent_for", silent.String(), "never_received", last.IsZero())
+	} else {
+		gauge.Update(0)
+	}
+	return nil
 }

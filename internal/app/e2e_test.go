@@ -234,6 +234,10 @@ func TestOrderLandsInTheLedgerExactlyOnceToTheOre(t *testing.T) {
 	if curName != "Oppgjort i regnskap" {
 		t.Fatalf("shop order state is %q (%d), want the settled state", curName, cur)
 	}
+	// The shop's webhook about that change is recognised as our echo.
+	if echo, err := st.store.IsExpectedEcho(ctx, "demo", id, strconv.Itoa(cur)); err != nil || !echo {
+		t.Fatalf("settled-state write not recorded as an expected echo: %v %v", echo, err)
+	}
 	if v := st.fk.Stats().RateViolations; v != 0 {
 		t.Fatalf("%d rate violations", v)
 	}

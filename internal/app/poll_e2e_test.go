@@ -43,6 +43,9 @@ func TestPollerAloneBringsEveryOrderToTheLedger(t *testing.T) {
 	if res.Found < 3 || res.Handed != res.Found || res.Watermark == "" {
 		t.Fatalf("poll = %+v, want ≥3 found, all handed, a watermark", res)
 	}
+	if !res.WebhooksSilent {
+		t.Fatalf("no webhook ever arrived but the poller found orders: want the silence alarm, got %+v", res)
+	}
 	for _, id := range ids {
 		st.waitState(t, id, workflows.StateSettled)
 	}

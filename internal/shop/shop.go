@@ -27,6 +27,9 @@ type Shop interface {
 	// Order reads an order with its lines, customer, addresses, payments
 	// and refunds.
 	Order(ctx context.Context, orderID string) (*domain.Order, error)
+	// StateID returns the shop's id of the order state with this name,
+	// creating the state if the shop lacks it.
+	StateID(ctx context.Context, stateName string) (string, error)
 	// SetOrderState moves an order to the state with this name, creating
 	// the state if the shop lacks it. It does nothing when the order is
 	// already in that state.

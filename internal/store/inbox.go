@@ -108,3 +108,16 @@ func (s *Store) inboxQuery(ctx context.Context, where string, args ...any) ([]In
 		return e, err
 	})
 }
+
+// LastWebhookAt returns when the tenant's newest webhook arrived, or the
+// zero time when none ever did.
+func (s *Store) LastWebhookAt(ctx context.Context, tenantID string) (time.Time, error) {
+	var at *time.Time
+	if err := s.pool.QueryRow(ctx, `SELECT max(received_at) FROM inbox WHERE tenant_id=$1`, tenantID).Scan(&at); err != nil {
+		return time.Time{}, fmt.Errorf("store: last webhook of %s: %w", tenantID, err)
+	}
+	if at == nil {
+		return time.Time{}, nil
+	}
+	return *at, nil
+}

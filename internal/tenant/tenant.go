@@ -180,6 +180,9 @@ type Schedules struct {
 	Products   Duration `yaml:"products" json:"products"`
 	Customers  Duration `yaml:"customers" json:"customers"`
 	Stock      Duration `yaml:"stock" json:"stock"`
+	// WebhookSilence raises an alarm (log and metric) when the poller finds
+	// changed orders while no webhook arrived for this long; 0: 1 hour.
+	WebhookSilence Duration `yaml:"webhook_silence,omitempty" json:"webhook_silence,omitempty"`
 }
 
 // Duration is a time.Duration written as "5m" in YAML and JSON.
@@ -245,13 +248,17 @@ func (s *Settings) applyDefaults() {
 	if s.SettledState == "" {
 		s.SettledState = "Oppgjort i regnskap"
 	}
-	if s.Schedules == (Schedules{}) {
+	if s.Schedules.WebhookSilence.Duration == 0 {
+		s.Schedules.WebhookSilence = Duration{time.Hour}
+	}
+	if s.Schedules == (Schedules{WebhookSilence: s.Schedules.WebhookSilence}) {
 		s.Schedules = Schedules{
-			OrderPoll:  Duration{5 * time.Minute},
-			Settlement: Duration{15 * time.Minute},
-			Products:   Duration{time.Hour},
-			Customers:  Duration{6 * time.Hour},
-			Stock:      Duration{15 * time.Minute},
+			WebhookSilence: s.Schedules.WebhookSilence,
+			OrderPoll:      Duration{5 * time.Minute},
+			Settlement:     Duration{15 * time.Minute},
+			Products:       Duration{time.Hour},
+			Customers:      Duration{6 * time.Hour},
+			Stock:          Duration{15 * time.Minute},
 		}
 	}
 }
@@ -372,7 +379,7 @@ func (t *Tenant) Validate() error {
 	if !slices.Contains([]string{StockMasterNone, StockMasterShop, StockMasterLedger}, s.StockMaster) {
 		add("settings.stock_master %q must be none, shop or ledger", s.StockMaster)
 	}
-	for name, d := range map[string]Duration{"order_poll": s.Schedules.OrderPoll, "settlement": s.Schedules.Settlement, "products": s.Schedules.Products, "customers": s.Schedules.Customers, "stock": s.Schedules.Stock} {
+	for name, d := range map[string]Duration{"order_poll": s.Schedules.OrderPoll, "settlement": s.Schedules.Settlement, "products": s.Schedules.Products, "customers": s.Schedules.Customers, "stock": s.Schedules.Stock, "webhook_silence": s.Schedules.WebhookSilence} {
 		if d.Duration != 0 && d.Duration < 10*time.Second {
 			add("settings.schedules.%s %s must be 0 (off) or at least 10s", name, d.Duration)
 		}

@@ -75,7 +75,13 @@ func (s *Shop) SetOrderState(ctx context.Context, id, stateName string) error {
 }
 
 // StateID returns the id of the named order state, creating it if missing.
-func (s *Shop) StateID(ctx context.Context, name string) (int, error) { return s.stateID(ctx, name) }
+func (s *Shop) StateID(ctx context.Context, name string) (string, error) {
+	id, err := s.stateID(ctx, name)
+	if err != nil {
+		return "", err
+	}
+	return strconv.Itoa(id), nil
+}
 
 func (s *Shop) stateID(ctx context.Context, name string) (int, error) {
 	s.mu.Lock()
