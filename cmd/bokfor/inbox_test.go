@@ -71,8 +71,8 @@ func TestInboxListShowReplay(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "signalled to order-shop-a-42") {
 		t.Fatalf("replay: %+v", r)
 	}
-	desc, err := srv.Client().DescribeWorkflowExecution(ctx, "order-shop-a-42", "")
-	if err != nil || desc.GetWorkflowExecutionInfo().GetTaskQueue() != "inbox-test-no-worker" {
+	desc, err := srv.Client().DescribeWorkflow(ctx, "order-shop-a-42", "")
+	if err != nil || desc.RawResponse.GetWorkflowExecutionInfo().GetTaskQueue() != "inbox-test-no-worker" {
 		t.Fatalf("replayed workflow: %v, %v", desc, err)
 	}
 	if r := runCmd(t, envv, "", "inbox", "show", "1"); !strings.Contains(r.stdout, "state:        delivered") {

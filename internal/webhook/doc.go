@@ -15,4 +15,20 @@
 // delivered without a signal until the sync workflows exist. Echoes of
 // bokfor's own status writes (recorded beforehand with
 // store.(*Store).ExpectEcho) are stored and dropped.
+//
+// # Configuring the shops
+//
+// The secret is the tenant's "shop_webhook_secret" (a second one,
+// "shop_webhook_secret_previous", is accepted during a rotation).
+//
+//	PrestaShop (ps_webhooks)  https://<starter>/webhooks/<tenant>/prestashop?token=<secret>
+//	                          (or header X-Bokfor-Token; a signing module may send
+//	                          X-Webhook-Signature: sha256=<hex HMAC> instead)
+//	WooCommerce               https://<starter>/webhooks/<tenant>/woocommerce, secret = <secret>
+//	Shopify                   https://<starter>/webhooks/<tenant>/shopify, signing key = <secret>
+//
+// Subscribe PrestaShop to Order, OrderHistory and OrderSlip (add, update);
+// WooCommerce to order.created/updated/deleted; Shopify to orders/*,
+// refunds/create and order_transactions/create. Other topics are accepted
+// and kept, but not acted on yet.
 package webhook
