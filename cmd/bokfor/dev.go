@@ -139,7 +139,7 @@ func runDev(ctx context.Context, e *env, p *proc, stateDir string, ports devPort
 	starterUp := make(chan struct{})
 	g.Go(func() error {
 		return app.RunStarter(gctx, app.StarterDeps{Log: p.log.Named("starter"), Temporal: c, Store: s, Metrics: m,
-			Addr: fmt.Sprintf("127.0.0.1:%d", ports.Starter), Ready: func(string) { close(starterUp) }})
+			Addr: fmt.Sprintf("127.0.0.1:%d", ports.Starter), TaskQueue: p.cfg.TaskQueue, Ready: func(string) { close(starterUp) }})
 	})
 	select {
 	case <-starterUp:
