@@ -4,8 +4,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/bokfor/bokfor/internal/app"
+	"github.com/bokfor/bokfor/internal/codec"
 	"github.com/bokfor/bokfor/internal/config"
 	"github.com/bokfor/bokfor/internal/metrics"
+	"github.com/bokfor/bokfor/internal/temporalclient"
 )
 
 func newStarterCmd(e *env) *cobra.Command {
@@ -33,7 +35,13 @@ func newStarterCmd(e *env) *cobra.Command {
 			return err
 		}
 		defer c.Close()
-		return app.RunStarter(ctx, app.StarterDeps{Log: p.log, Temporal: c, Store: s, Metrics: m, Addr: p.cfg.HTTPAddr, TaskQueue: p.cfg.TaskQueue})
+		pc, err := temporalclient.PayloadCodec(&p.cfg)
+		if err != nil {
+			return err
+		}
+		// The codec endpoint is on only with BOKFOR_CODEC_TOKEN set.
+		codecHandler := codec.Handler(pc, codec.HandlerOptions{Token: e.getenv("BOKFOR_CODEC_TOKEN"), AllowOrigin: e.getenv("BOKFOR_CODEC_CORS_ORIGIN")})
+		return app.RunStarter(ctx, app.StarterDeps{Log: p.log, Temporal: c, Store: s, Metrics: m, Addr: p.cfg.HTTPAddr, TaskQueue: p.cfg.TaskQueue, Codec: codecHandler})
 	}
 	return cmd
 }

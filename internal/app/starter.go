@@ -30,6 +30,9 @@ type StarterDeps struct {
 	RelayInterval time.Duration
 	// Ready, if set, receives the bound address once listening.
 	Ready func(addr string)
+	// Codec, if set, is the payload codec endpoint served under /codec/
+	// (codec.Handler) for the Temporal Web UI.
+	Codec http.Handler
 }
 
 // StarterHandler returns the starter's HTTP routes: health, readiness and
@@ -55,6 +58,9 @@ func StarterHandler(d StarterDeps) http.Handler {
 		_, _ = w.Write([]byte("ready\n"))
 	})
 	mux.Handle("GET /metrics", d.Metrics.Handler())
+	if d.Codec != nil {
+		mux.Handle("/codec/", http.StripPrefix("/codec", d.Codec))
+	}
 	mux.Handle("POST /webhooks/{tenant}/{source}", webhook.NewHandler(webhook.Deps{
 		Store: d.Store, Signaler: d.signaler(), Log: d.Log.Named("webhook"), Metrics: d.Metrics,
 	}))

@@ -15,8 +15,10 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.uber.org/zap"
 
+	"github.com/bokfor/bokfor/internal/codec"
 	"github.com/bokfor/bokfor/internal/config"
 	"github.com/bokfor/bokfor/internal/logging"
+	"github.com/bokfor/bokfor/internal/secrets"
 	"github.com/bokfor/bokfor/workflows"
 )
 
@@ -28,6 +30,14 @@ func Options(cfg *config.Config, z *zap.Logger, mh client.MetricsHandler) (clien
 		Namespace:      cfg.TemporalNamespace,
 		Logger:         logging.Temporal(z),
 		MetricsHandler: mh,
+	}
+	c, err := PayloadCodec(cfg)
+	if err != nil {
+		return opts, err
+	}
+	if c != nil {
+		opts.DataConverter = c.DataConverter()
+		opts.FailureConverter = c.FailureConverter()
 	}
 	if cfg.TemporalTLSCert != "" {
 		cert, err := tls.LoadX509KeyPair(cfg.TemporalTLSCert, cfg.TemporalTLSKey)
@@ -43,6 +53,33 @@ func Options(cfg *config.Config, z *zap.Logger, mh client.MetricsHandler) (clien
 		}
 	}
 	return opts, nil
+}
+
+// PayloadCodec returns the codec that encrypts workflow payloads with a
+// key derived from the configured secret key (BOKFOR_SECRET_KEY or
+// BOKFOR_SECRET_KEY_FILE), or nil when no key is configured (commands that
+// do not bind the secret settings). Workers, starters and every client
+// that reads payloads must share the key.
+func PayloadCodec(cfg *config.Config) (*codec.Codec, error) {
+	var secret []byte
+	var err error
+	switch {
+	case cfg.SecretKey != "":
+		if secret, err = secrets.ParseKey(cfg.SecretKey); err != nil {
+			return nil, &config.SettingError{Setting: config.SetSecretKey, Problem: err.Error()}
+		}
+	case cfg.SecretKeyFile != "":
+		if secret, err = secrets.LoadKeyFile(cfg.SecretKeyFile); err != nil {
+			return nil, &config.SettingError{Setting: config.SetSecretKeyFile, Problem: err.Error()}
+		}
+	default:
+		return nil, nil
+	}
+	key, err := codec.DeriveKey(secret)
+	if err != nil {
+		return nil, err
+	}
+	return codec.New(key)
 }
 
 // Dial connects to Temporal and checks the connection.
