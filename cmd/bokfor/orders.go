@@ -94,6 +94,8 @@ func newOrdersCmd(e *env) *cobra.Command {
 }
 
 // withTemporal runs fn with a Temporal client dialled from p's settings.
+// Commands that read or write workflow payloads (status, signals) bind the
+// secret settings, so the client encrypts and decrypts them like the worker.
 func withTemporal(ctx context.Context, e *env, p *proc, fn func(ctx context.Context, c client.Client) error) error {
 	if err := p.start(e, "orders"); err != nil {
 		return err
@@ -256,7 +258,7 @@ func newOrdersShowCmd(e *env) *cobra.Command {
 	}
 	var queryTimeout time.Duration
 	c.Flags().DurationVar(&queryTimeout, "query-timeout", defaultQueryTimeout, "how long to wait for the workflow to answer the status query")
-	p := bind(c, e, config.Database|config.Temporal|config.Logging)
+	p := bind(c, e, config.Database|config.Temporal|config.Secrets|config.Logging)
 	c.RunE = func(c *cobra.Command, args []string) error {
 		return withTemporal(c.Context(), e, p, func(ctx context.Context, tc client.Client) error {
 			s, closeStore, err := p.openStore(ctx, true)
@@ -428,7 +430,7 @@ func newOrdersSignalCmd(e *env, op operatorCmd) *cobra.Command {
 		c.Flags().BoolVar(&force, "force", false, "send without checking the order's state (it need not answer)")
 	}
 	c.Flags().DurationVar(&queryTimeout, "query-timeout", defaultQueryTimeout, "how long to wait for the workflow to answer the status query")
-	p := bind(c, e, config.Temporal|config.Logging)
+	p := bind(c, e, config.Temporal|config.Secrets|config.Logging)
 	c.RunE = func(c *cobra.Command, args []string) error {
 		return withTemporal(c.Context(), e, p, func(ctx context.Context, tc client.Client) error {
 			return signalOrder(ctx, e.stdout, tc, op, args[0], args[1], note, force, queryTimeout)

@@ -49,7 +49,7 @@ func TestOperatorFixesAParkedOrderOnTheRealWorkflow(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	srv := devserver.ForTest(t, client.Options{})
+	srv := devserver.ForTest(t, codecOptions(t, envv))
 	envv["TEMPORAL_ADDRESS"] = srv.FrontendHostPort()
 	log := zaptest.NewLogger(t)
 	conns, err := app.PostgresConnectors(ctx, s, log)

@@ -12,8 +12,11 @@ import (
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/bokfor/bokfor/internal/config"
 	"github.com/bokfor/bokfor/internal/devserver"
+	"github.com/bokfor/bokfor/internal/secrets"
 	"github.com/bokfor/bokfor/internal/store"
+	"github.com/bokfor/bokfor/internal/temporalclient"
 	"github.com/bokfor/bokfor/internal/tenant"
 	"github.com/bokfor/bokfor/workflows"
 )
@@ -56,12 +59,23 @@ type fakeOrderSpec struct {
 	noWorker bool
 }
 
-// startFakeOrders starts a Temporal dev server with a worker for
-// fakeOrder and the given order workflows; it returns the environment
-// for commands.
-func startFakeOrders(t *testing.T, specs []fakeOrderSpec) (map[string]string, client.Client) {
+// codecOptions returns client options that encrypt payloads with the key
+// in envv, as bokfor's worker and commands do.
+func codecOptions(t *testing.T, envv map[string]string) client.Options {
 	t.Helper()
-	srv := devserver.ForTest(t, client.Options{})
+	c, err := temporalclient.PayloadCodec(&config.Config{SecretKey: envv["BOKFOR_SECRET_KEY"]})
+	if err != nil || c == nil {
+		t.Fatalf("payload codec: %v", err)
+	}
+	return client.Options{DataConverter: c.DataConverter(), FailureConverter: c.FailureConverter()}
+}
+
+// startFakeOrders starts a Temporal dev server with a worker for
+// fakeOrder and the given order workflows, all with payloads encrypted
+// under envv's secret key; it returns the environment for commands.
+func startFakeOrders(t *testing.T, envv map[string]string, specs []fakeOrderSpec) (map[string]string, client.Client) {
+	t.Helper()
+	srv := devserver.ForTest(t, codecOptions(t, envv))
 	c := srv.Client()
 	const tq = "orders-cmd-test"
 	w := worker.New(c, tq, worker.Options{})
@@ -129,8 +143,7 @@ var parkedStatus = workflows.OrderStatus{
 func TestOrdersListShowAndOperatorSignals(t *testing.T) {
 	t.Parallel()
 	envv, s := migratedStore(t)
-	delete(envv, "BOKFOR_SECRET_KEY") // orders never needs tenant secrets
-	tenv, tc := startFakeOrders(t, []fakeOrderSpec{
+	tenv, tc := startFakeOrders(t, envv, []fakeOrderSpec{
 		{tenant: "demo", order: "1", status: parkedStatus},
 		{tenant: "demo", order: "2", status: workflows.OrderStatus{State: workflows.StateBooked, LedgerDocID: "9001", LedgerDocNo: "10002",
 			Credited: []string{"cs-7"}, History: []workflows.Transition{{At: time.Date(2026, 11, 25, 11, 0, 0, 0, time.UTC), State: workflows.StateBooked, Note: "invoice 10002 posted, 1145.80"}}}},
@@ -233,6 +246,25 @@ func TestOrdersListShowAndOperatorSignals(t *testing.T) {
 				[]string{"order 7 of tenant demo", "no stored record"}, nil},
 		} {
 			t.Run(tt.name, func(t *testing.T) { run(t, tt) })
+		}
+	})
+
+	t.Run("secret key", func(t *testing.T) {
+		without := map[string]string{"DATABASE_URL": envv["DATABASE_URL"], "TEMPORAL_ADDRESS": envv["TEMPORAL_ADDRESS"]}
+		other := map[string]string{"DATABASE_URL": envv["DATABASE_URL"], "TEMPORAL_ADDRESS": envv["TEMPORAL_ADDRESS"], "BOKFOR_SECRET_KEY": secrets.GenerateKey()}
+		// Listing reads only search attributes: no key needed.
+		if r := runCmd(t, without, "", "orders", "list", "--tenant", "demo"); r.code != 0 || !strings.Contains(r.stdout, "order-demo-1") {
+			t.Fatalf("list without a key: %+v", r)
+		}
+		// Payloads are encrypted: show and signals need the worker's key.
+		if r := runCmd(t, without, "", "orders", "show", "demo", "1"); r.code == 0 || !strings.Contains(r.stderr, "BOKFOR_SECRET_KEY") {
+			t.Fatalf("show without a key: %+v", r)
+		}
+		if r := runCmd(t, other, "", "orders", "show", "demo", "1"); r.code != 0 || !strings.Contains(r.stdout, "status query") || strings.Contains(r.stdout, "Fiken 400: account 3000 is closed") {
+			t.Fatalf("show with another key: %+v", r)
+		}
+		if r := runCmd(t, other, "", "orders", "retry", "demo", "1"); r.code == 0 || !strings.Contains(r.stderr, "cannot check its state") {
+			t.Fatalf("retry with another key: %+v", r)
 		}
 	})
 
