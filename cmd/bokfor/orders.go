@@ -290,7 +290,7 @@ type orderView struct {
 // workflow's result once it has completed.
 func describeOrder(ctx context.Context, c client.Client, tenantID, orderID string, queryTimeout time.Duration, skipStatus bool) (*orderView, error) {
 	v := &orderView{id: workflows.OrderWorkflowID(tenantID, orderID)}
-	desc, err := c.DescribeWorkflowExecution(ctx, v.id, "")
+	desc, err := c.DescribeWorkflow(ctx, v.id, "")
 	var nf *serviceerror.NotFound
 	if errors.As(err, &nf) {
 		v.problem = "no workflow in Temporal (never started, or past retention)"
@@ -299,13 +299,12 @@ func describeOrder(ctx context.Context, c client.Client, tenantID, orderID strin
 	if err != nil {
 		return nil, fmt.Errorf("describe %s: %w", v.id, err)
 	}
-	info := desc.GetWorkflowExecutionInfo()
 	v.found = true
-	v.exec = info.GetStatus().String()
-	v.running = info.GetStatus() == enums.WORKFLOW_EXECUTION_STATUS_RUNNING
-	v.started = info.GetStartTime().AsTime()
-	if info.GetCloseTime() != nil {
-		v.closed = info.GetCloseTime().AsTime()
+	v.exec = desc.Status.String()
+	v.running = desc.Status == enums.WORKFLOW_EXECUTION_STATUS_RUNNING
+	v.started = desc.WorkflowStartTime
+	if desc.WorkflowCloseTime != nil {
+		v.closed = *desc.WorkflowCloseTime
 	}
 	if skipStatus {
 		v.problem = "not checked (--force)"
@@ -313,7 +312,7 @@ func describeOrder(ctx context.Context, c client.Client, tenantID, orderID strin
 	}
 	qctx, cancel := context.WithTimeout(ctx, queryTimeout)
 	defer cancel()
-	switch info.GetStatus() {
+	switch desc.Status {
 	case enums.WORKFLOW_EXECUTION_STATUS_RUNNING:
 		val, err := c.QueryWorkflow(qctx, v.id, "", workflows.QueryStatus)
 		if err != nil {
@@ -328,7 +327,7 @@ func describeOrder(ctx context.Context, c client.Client, tenantID, orderID strin
 		v.status = &st
 	case enums.WORKFLOW_EXECUTION_STATUS_COMPLETED:
 		var st *workflows.OrderStatus
-		if err := c.GetWorkflow(qctx, v.id, info.GetExecution().GetRunId()).Get(qctx, &st); err != nil {
+		if err := c.GetWorkflow(qctx, v.id, desc.WorkflowExecution.RunID).Get(qctx, &st); err != nil {
 			v.problem = fmt.Sprintf("workflow result: %v", err)
 			return v, nil
 		}
