@@ -11,4 +11,6 @@ func registerWorkflows(w worker.Registry) {
 	w.RegisterWorkflow(workflows.Order)
 	w.RegisterWorkflow(workflows.PollOrders)
 	w.RegisterWorkflow(workflows.WatchSettlements)
+	w.RegisterWorkflow(workflows.SyncProducts)
+	w.RegisterWorkflow(workflows.SyncStock)
 }

@@ -22,6 +22,8 @@ import (
 const (
 	SchedulePollOrders  = "poll-orders"
 	ScheduleSettlements = "watch-settlements"
+	ScheduleProducts    = "sync-products"
+	ScheduleStock       = "sync-stock"
 )
 
 // Scheduler keeps one Temporal schedule per tenant and periodic workflow
@@ -54,6 +56,8 @@ func wanted(ts []store.TenantRow) map[string]wantedSchedule {
 	for _, t := range ts {
 		add(t, SchedulePollOrders, t.Settings.Schedules.OrderPoll, workflows.PollOrders)
 		add(t, ScheduleSettlements, t.Settings.Schedules.Settlement, workflows.WatchSettlements)
+		add(t, ScheduleProducts, t.Settings.Schedules.Products, workflows.SyncProducts)
+		add(t, ScheduleStock, t.Settings.Schedules.Stock, workflows.SyncStock)
 	}
 	return out
 }
@@ -76,7 +80,7 @@ func (s *Scheduler) Reconcile(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("list schedules: %w", err)
 		}
-		if !strings.HasPrefix(e.ID, SchedulePollOrders+"-") && !strings.HasPrefix(e.ID, ScheduleSettlements+"-") {
+		if !managedSchedule(e.ID) {
 			continue
 		}
 		var every time.Duration
@@ -101,6 +105,16 @@ func (s *Scheduler) Reconcile(ctx context.Context) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// managedSchedule reports whether a schedule id is one of ours.
+func managedSchedule(id string) bool {
+	for _, k := range []string{SchedulePollOrders, ScheduleSettlements, ScheduleProducts, ScheduleStock} {
+		if strings.HasPrefix(id, k+"-") {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Scheduler) action(w wantedSchedule) *client.ScheduleWorkflowAction {

@@ -44,6 +44,7 @@ func Register(w worker.Registry, d WorkerDeps) {
 	w.RegisterActivity(&activities.Orders{Store: d.Store, Connectors: d.Connectors})
 	w.RegisterActivity(&activities.Pollers{Store: d.Store, Connectors: d.Connectors,
 		Starter: &OrderStarter{Client: d.Temporal, TaskQueue: d.TaskQueue}})
+	w.RegisterActivity(&activities.Syncs{Store: d.Store, Connectors: d.Connectors})
 	registerWorkflows(w)
 }
 

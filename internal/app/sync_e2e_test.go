@@ -1,0 +1,358 @@
+package app
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"go.uber.org/zap/zaptest"
+
+	"github.com/bokfor/bokfor/activities"
+	"github.com/bokfor/bokfor/internal/ledger/fiken"
+	"github.com/bokfor/bokfor/internal/money"
+	"github.com/bokfor/bokfor/internal/shop/prestashop"
+	"github.com/bokfor/bokfor/internal/sim/prestashopsim"
+	"github.com/bokfor/bokfor/internal/store"
+	"github.com/bokfor/bokfor/internal/tenant"
+	"github.com/bokfor/bokfor/workflows"
+)
+
+// syncStack is a stack whose ledger traffic goes through a proxy that
+// counts write calls (fikensim's Stats do not tell GET from PUT).
+type syncStack struct {
+	*stack
+	ledgerWrites atomic.Int64
+}
+
+func startSyncStack(t *testing.T, settings func(*tenant.Settings)) *syncStack {
+	t.Helper()
+	ss := &syncStack{stack: startStack(t)}
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet {
+			ss.ledgerWrites.Add(1)
+		}
+		ss.fk.ServeHTTP(w, r)
+	}))
+	t.Cleanup(proxy.Close)
+	ss.configure(t, func(s *tenant.Settings) {
+		s.Ledger.BaseURL = proxy.URL + "/api/v2"
+		settings(s)
+	})
+	return ss
+}
+
+// configure changes the demo tenant's settings.
+func (ss *syncStack) configure(t *testing.T, change func(*tenant.Settings)) {
+	t.Helper()
+	ctx := context.Background()
+	row, err := ss.store.Tenant(ctx, "demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tn := row.Tenant
+	tn.Secrets = nil
+	change(&tn.Settings)
+	if err := ss.store.UpdateTenant(ctx, &tn); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (ss *syncStack) runSync(t *testing.T, wf any) activities.SyncResult {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+	defer cancel()
+	run, err := ss.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{TaskQueue: ss.taskQueue}, wf, workflows.PollInput{TenantID: "demo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res activities.SyncResult
+	if err := run.Get(ctx, &res); err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// shopWrites counts the shop simulator's write requests.
+func (ss *syncStack) shopWrites() int {
+	n := 0
+	for k, v := range ss.ps.Stats().Requests {
+		for _, m := range []string{"POST ", "PUT ", "PATCH ", "DELETE "} {
+			if len(k) > len(m) && k[:len(m)] == m {
+				n += v
+			}
+		}
+	}
+	return n
+}
+
+// assertQuiet runs wf again and fails if it writes anything anywhere.
+func (ss *syncStack) assertQuiet(t *testing.T, wf any) activities.SyncResult {
+	t.Helper()
+	lw, sw := ss.ledgerWrites.Load(), ss.shopWrites()
+	res := ss.runSync(t, wf)
+	if res.Created != 0 || res.Updated != 0 || res.Conflicts != 0 {
+		t.Fatalf("a run with nothing changed reports %+v, want no creates, updates or conflicts", res)
+	}
+	if d := ss.ledgerWrites.Load() - lw; d != 0 {
+		t.Fatalf("a run with nothing changed made %d ledger writes", d)
+	}
+	if d := ss.shopWrites() - sw; d != 0 {
+		t.Fatalf("a run with nothing changed made %d shop writes", d)
+	}
+	return res
+}
+
+func ledgerProduct(t *testing.T, fc *fiken.Client, sku string) *fiken.Product {
+	t.Helper()
+	p, err := fc.FindProductByNumber(context.Background(), sku)
+	if err != nil || p == nil {
+		t.Fatalf("ledger product %s: %v, %v", sku, p, err)
+	}
+	return p
+}
+
+func shopProduct(t *testing.T, pc *prestashop.Client, sku string) (int, string, money.Ore, bool) {
+	t.Helper()
+	ctx := context.Background()
+	ids, err := pc.ProductIDsByReference(ctx, sku)
+	if err != nil || len(ids) != 1 {
+		t.Fatalf("shop product %s: %v, %v", sku, ids, err)
+	}
+	p, err := pc.Product(ctx, ids[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ids[0], p.Name, p.PriceTaxExcl, p.Active
+}
+
+// updateLedger changes a ledger product the way a user in the ledger would.
+func updateLedger(t *testing.T, fc *fiken.Client, p *fiken.Product, change func(*fiken.ProductRequest)) {
+	t.Helper()
+	req := fiken.ProductRequest{Name: p.Name, UnitPrice: p.UnitPrice, IncomeAccount: p.IncomeAccount, VatType: p.VatType,
+		Active: p.Active, ProductNumber: p.ProductNumber, Stock: p.Stock, Note: p.Note}
+	change(&req)
+	if err := fc.UpdateProduct(context.Background(), p.ProductID, req); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestProductSyncBothWaysPerOwnership(t *testing.T) {
+	t.Parallel()
+	ss := startSyncStack(t, func(s *tenant.Settings) {
+		s.CreateProducts = true
+		s.ProductFields = map[string]string{"name": "newest", "price": "shop", "active": "ledger", "description": "ledger", "sku": "never"}
+	})
+	ctx := context.Background()
+	fc, pc := ss.fikenClient(t), ss.shopClient(t)
+
+	// First run: the seeded catalogue (4 products, one with 3
+	// combinations) lands in the empty ledger, each SKU once.
+	res := ss.runSync(t, workflows.SyncProducts)
+	if res.Created != 7 || res.Conflicts != 0 {
+		t.Fatalf("first run %+v, want 7 created (4 products + 3 combinations)", res)
+	}
+	all, err := fc.ListProducts(ctx, fiken.ProductFilter{})
+	if err != nil || len(all) != 7 {
+		t.Fatalf("ledger has %d products, %v; want 7", len(all), err)
+	}
+	kaffe := ledgerProduct(t, fc, "SKU-KAFFE")
+	_, _, kaffeNet, _ := shopProduct(t, pc, "SKU-KAFFE")
+	if kaffe.Name != "Kaffe 500 g" || kaffe.UnitPrice != kaffeNet || kaffe.VatType != "MEDIUM" || !kaffe.Active {
+		t.Fatalf("ledger SKU-KAFFE = %+v, want the shop's name, net price %s, VAT MEDIUM (15 %%), active", kaffe, kaffeNet)
+	}
+	if m := ledgerProduct(t, fc, "SKU-TSHIRT-M"); m.Name != "T-skjorte M" || m.VatType != "HIGH" {
+		t.Fatalf("combination SKU-TSHIRT-M = %+v, want its own ledger product named \"T-skjorte M\" with VAT HIGH", m)
+	}
+	if link, err := ss.store.LinkByShopID(ctx, "demo", store.LinkProduct, "SKU-KAFFE"); err != nil || link.LedgerID != strconv.FormatInt(kaffe.ProductID, 10) || len(link.Snapshot) == 0 {
+		t.Fatalf("link of SKU-KAFFE = %+v, %v; want the ledger id with a snapshot", link, err)
+	}
+	// Nothing changed: nothing is written.
+	ss.assertQuiet(t, workflows.SyncProducts)
+
+	// A name changed in the shop (newest) reaches the ledger.
+	kaffeID, _, _, _ := shopProduct(t, pc, "SKU-KAFFE")
+	name := "Kaffe 500 g, mørkbrent"
+	if err := pc.UpdateProduct(ctx, kaffeID, prestashop.ProductUpdate{Name: &name}); err != nil {
+		t.Fatal(err)
+	}
+	if res := ss.runSync(t, workflows.SyncProducts); res.Updated != 1 || res.Conflicts != 0 {
+		t.Fatalf("after a shop name change: %+v, want 1 updated", res)
+	}
+	if got := ledgerProduct(t, fc, "SKU-KAFFE"); got.Name != name || got.UnitPrice != kaffeNet {
+		t.Fatalf("ledger SKU-KAFFE = %+v, want name %q and the price unchanged", got, name)
+	}
+	if _, n, _, _ := shopProduct(t, pc, "SKU-KAFFE"); n != name {
+		t.Fatalf("the shop's own change was undone: %q", n)
+	}
+
+	// A name changed in the ledger (newest) reaches the shop; deactivating
+	// in the ledger (ledger-owned) too; a price changed in the ledger
+	// (shop-owned) is put back from the shop.
+	kino := ledgerProduct(t, fc, "SKU-KINO")
+	updateLedger(t, fc, kino, func(r *fiken.ProductRequest) { r.Name = "Kinobillett voksen"; r.Active = false })
+	bok := ledgerProduct(t, fc, "SKU-BOK")
+	updateLedger(t, fc, bok, func(r *fiken.ProductRequest) { r.UnitPrice = 1 })
+	if res := ss.runSync(t, workflows.SyncProducts); res.Updated != 2 || res.Conflicts != 0 {
+		t.Fatalf("after ledger changes: %+v, want 2 updated", res)
+	}
+	if _, n, _, active := shopProduct(t, pc, "SKU-KINO"); n != "Kinobillett voksen" || active {
+		t.Fatalf("shop SKU-KINO = %q active=%v, want the ledger's name and inactive", n, active)
+	}
+	_, _, bokNet, _ := shopProduct(t, pc, "SKU-BOK")
+	if got := ledgerProduct(t, fc, "SKU-BOK"); got.UnitPrice != bokNet {
+		t.Fatalf("ledger SKU-BOK price %s, want the shop's %s back (price is shop-owned)", got.UnitPrice, bokNet)
+	}
+	if got := ledgerProduct(t, fc, "SKU-KINO"); got.Name != "Kinobillett voksen" || got.Active {
+		t.Fatalf("the ledger's own change was undone: %+v", got)
+	}
+
+	// Both sides rename the same product: a conflict, reported, the
+	// ledger wins on both sides.
+	koppID, _, _, _ := shopProduct(t, pc, "SKU-KOPP")
+	shopName := "Kopp (butikk)"
+	if err := pc.UpdateProduct(ctx, koppID, prestashop.ProductUpdate{Name: &shopName}); err != nil {
+		t.Fatal(err)
+	}
+	updateLedger(t, fc, ledgerProduct(t, fc, "SKU-KOPP"), func(r *fiken.ProductRequest) { r.Name = "Kopp (regnskap)" })
+	res = ss.runSync(t, workflows.SyncProducts)
+	if res.Conflicts != 1 || !slices.Contains(res.ConflictDetails, "SKU-KOPP name") {
+		t.Fatalf("after renaming on both sides: %+v, want the conflict \"SKU-KOPP name\"", res)
+	}
+	if _, n, _, _ := shopProduct(t, pc, "SKU-KOPP"); n != "Kopp (regnskap)" {
+		t.Fatalf("shop SKU-KOPP = %q, want the ledger's name (the ledger wins conflicts)", n)
+	}
+	if got := ledgerProduct(t, fc, "SKU-KOPP"); got.Name != "Kopp (regnskap)" {
+		t.Fatalf("ledger SKU-KOPP = %q", got.Name)
+	}
+
+	// Everything settled: a further run writes nothing.
+	ss.assertQuiet(t, workflows.SyncProducts)
+	if v := ss.fk.Stats().RateViolations; v != 0 {
+		t.Fatalf("%d rate violations", v)
+	}
+}
+
+func TestStockFollowsItsMaster(t *testing.T) {
+	t.Parallel()
+	ss := startSyncStack(t, func(s *tenant.Settings) {
+		s.CreateProducts = true
+		s.StockMaster = tenant.StockMasterLedger
+	})
+	ctx := context.Background()
+	fc, pc := ss.fikenClient(t), ss.shopClient(t)
+	if res := ss.runSync(t, workflows.SyncProducts); res.Created != 7 {
+		t.Fatalf("product sync %+v, want 7 created", res)
+	}
+
+	// Ledger as master: the ledger counts 40 coffees; a shop order of 2
+	// that the ledger has not booked yet is already off the shop's stock,
+	// so the shop must show 38, not 40 and not 36.
+	updateLedger(t, fc, ledgerProduct(t, fc, "SKU-KAFFE"), func(r *fiken.ProductRequest) { v := 40.0; r.Stock = &v })
+	var in prestashopsim.PlaceOrder
+	in.Customer.Email, in.Customer.Firstname, in.Customer.Lastname = "ola@example.no", "Ola", "Nordmann"
+	in.Address.Address1, in.Address.Postcode, in.Address.City, in.Address.Country = "Storgata 2", "0155", "Oslo", "NO"
+	in.Currency, in.Payment, in.Module, in.State = "NOK", "ps_wirepayment", "ps_wirepayment", 10
+	in.Lines = []prestashopsim.PlaceOrderLine{{Reference: "SKU-KAFFE", Name: "Kaffe 500 g", Quantity: 2, UnitPriceTaxIncl: "89.90", TaxRate: "15"}}
+	order, err := ss.ps.PlaceOrder(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ss.store.PutOrder(ctx, store.OrderRecord{TenantID: "demo", ShopOrderID: strconv.Itoa(order.ID),
+		WorkflowID: workflows.OrderWorkflowID("demo", strconv.Itoa(order.ID)), State: "waiting"}); err != nil {
+		t.Fatal(err)
+	}
+	res := ss.runSync(t, workflows.SyncStock)
+	if res.Updated != 1 {
+		t.Fatalf("ledger-master stock sync %+v, want 1 updated (only SKU-KAFFE has ledger stock)", res)
+	}
+	kaffeID, _, _, _ := shopProduct(t, pc, "SKU-KAFFE")
+	if q := shopQuantity(t, pc, kaffeID, ""); q != 38 {
+		t.Fatalf("shop stock of SKU-KAFFE = %d, want 40 in the ledger − 2 unbooked = 38", q)
+	}
+	ss.assertQuiet(t, workflows.SyncStock)
+
+	// Once the order is booked, its units count in the ledger instead.
+	if err := ss.store.PutOrder(ctx, store.OrderRecord{TenantID: "demo", ShopOrderID: strconv.Itoa(order.ID),
+		WorkflowID: workflows.OrderWorkflowID("demo", strconv.Itoa(order.ID)), State: "booked", LedgerDocID: "1"}); err != nil {
+		t.Fatal(err)
+	}
+	updateLedger(t, fc, ledgerProduct(t, fc, "SKU-KAFFE"), func(r *fiken.ProductRequest) { v := 38.0; r.Stock = &v })
+	ss.assertQuiet(t, workflows.SyncStock)
+
+	// Shop as master: every linked ledger product gets the shop's stock,
+	// combinations included.
+	ss.configure(t, func(s *tenant.Settings) { s.StockMaster = tenant.StockMasterShop })
+	res = ss.runSync(t, workflows.SyncStock)
+	if res.Updated != 6 {
+		t.Fatalf("shop-master stock sync %+v, want 6 updated (every product but SKU-KAFFE, already 38)", res)
+	}
+	for sku, want := range map[string]float64{"SKU-BOK": 12, "SKU-KINO": 1000, "SKU-TSHIRT-M": 10, "SKU-KAFFE": 38} {
+		if p := ledgerProduct(t, fc, sku); p.Stock == nil || *p.Stock != want {
+			t.Errorf("ledger stock of %s = %v, want %v", sku, p.Stock, want)
+		}
+	}
+	ss.assertQuiet(t, workflows.SyncStock)
+}
+
+func shopQuantity(t *testing.T, pc *prestashop.Client, productID int, variantID string) int {
+	t.Helper()
+	rows, err := pc.StockLevels(context.Background(), productID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.VariantID == variantID {
+			return r.Quantity
+		}
+	}
+	t.Fatalf("no stock row for product %d variant %q in %+v", productID, variantID, rows)
+	return 0
+}
+
+func TestSyncSchedulesFollowTenantSettings(t *testing.T) {
+	t.Parallel()
+	st := startStack(t)
+	ctx := context.Background()
+	s := &Scheduler{Client: st.temporal, Store: st.store, TaskQueue: st.taskQueue, Log: zaptest.NewLogger(t)}
+	if err := s.Reconcile(ctx); err != nil {
+		t.Fatal(err)
+	}
+	every := func(id string) time.Duration {
+		d, err := st.temporal.ScheduleClient().GetHandle(ctx, id).Describe(ctx)
+		if err != nil {
+			return -1
+		}
+		return d.Schedule.Spec.Intervals[0].Every
+	}
+	if got := every("sync-products-demo"); got != time.Hour {
+		t.Fatalf("sync-products-demo every %v, want 1h", got)
+	}
+	if got := every("sync-stock-demo"); got != 15*time.Minute {
+		t.Fatalf("sync-stock-demo every %v, want 15m", got)
+	}
+	row, err := st.store.Tenant(ctx, "demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tn := row.Tenant
+	tn.Secrets = nil
+	tn.Settings.Schedules.Stock.Duration = 0
+	if err := st.store.UpdateTenant(ctx, &tn); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Reconcile(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := every("sync-stock-demo"); got != -1 {
+		t.Fatalf("stock schedule should be deleted, every %v", got)
+	}
+	if got := every("sync-products-demo"); got != time.Hour {
+		t.Fatalf("sync-products-demo every %v after the update, want 1h", got)
+	}
+}

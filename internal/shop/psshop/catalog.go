@@ -1,0 +1,109 @@
+package psshop
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/bokfor/bokfor/internal/apierr"
+	"github.com/bokfor/bokfor/internal/domain"
+	"github.com/bokfor/bokfor/internal/money"
+	"github.com/bokfor/bokfor/internal/shop"
+	"github.com/bokfor/bokfor/internal/shop/prestashop"
+)
+
+var _ shop.Catalog = (*Shop)(nil)
+
+func objectID(what, id string) (int, error) {
+	n, err := strconv.Atoi(id)
+	if err != nil || n <= 0 {
+		return 0, &apierr.Error{Kind: apierr.KindValidation, API: "prestashop", Op: what + " id", Message: fmt.Sprintf("%q is not a PrestaShop %s id", id, what)}
+	}
+	return n, nil
+}
+
+// ChangedProducts lists the products changed after the watermark (the
+// format of ChangedOrders), paging through the whole window.
+func (s *Shop) ChangedProducts(ctx context.Context, watermark string) ([]string, string, error) {
+	from, err := ParseWatermark(watermark)
+	if err != nil {
+		return nil, watermark, err
+	}
+	var out []string
+	next := from
+	for offset := 0; ; {
+		page, err := s.c.ListChanges(ctx, "products", from, prestashop.ListOptions{Offset: offset, Limit: 500})
+		if err != nil {
+			return nil, watermark, err
+		}
+		for _, c := range page.Changes {
+			out = append(out, strconv.Itoa(c.ID))
+		}
+		if page.Next.After(next) {
+			next = page.Next
+		}
+		if !page.More {
+			break
+		}
+		offset += len(page.Changes)
+	}
+	return out, FormatWatermark(next), nil
+}
+
+// Product reads a product with its combinations.
+func (s *Shop) Product(ctx context.Context, productID string) (*domain.Product, error) {
+	n, err := objectID("product", productID)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.c.Product(ctx, n)
+	if apierr.Is(err, apierr.KindNotFound) {
+		return nil, fmt.Errorf("product %s: %w", productID, shop.ErrNotFound)
+	}
+	return p, err
+}
+
+// ProductIDsBySKU finds products by reference.
+func (s *Shop) ProductIDsBySKU(ctx context.Context, sku string) ([]string, error) {
+	ids, err := s.c.ProductIDsByReference(ctx, sku)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = strconv.Itoa(id)
+	}
+	return out, nil
+}
+
+// UpdateProduct writes name, net price and active.
+func (s *Shop) UpdateProduct(ctx context.Context, productID string, c shop.ProductChange) error {
+	n, err := objectID("product", productID)
+	if err != nil {
+		return err
+	}
+	u := prestashop.ProductUpdate{Name: c.Name, Active: c.Active}
+	if c.PriceNet != nil {
+		p := money.Ore(*c.PriceNet)
+		u.PriceTaxExcl = &p
+	}
+	return s.c.UpdateProduct(ctx, n, u)
+}
+
+// StockLevels reads the product's stock rows.
+func (s *Shop) StockLevels(ctx context.Context, productID string) ([]domain.StockLevel, error) {
+	n, err := objectID("product", productID)
+	if err != nil {
+		return nil, err
+	}
+	return s.c.StockLevels(ctx, n)
+}
+
+// SetStock sets one stock row's quantity.
+func (s *Shop) SetStock(ctx context.Context, stockID string, quantity int) error {
+	n, err := objectID("stock", stockID)
+	if err != nil {
+		return err
+	}
+	return s.c.SetStock(ctx, n, quantity)
+}
