@@ -552,3 +552,23 @@ func (a *Orders) CheckDocument(ctx context.Context, in CheckDocumentInput) (*led
 	}
 	return p, nil
 }
+
+// NotifyCustomerInput is a message for the customer on the shop order.
+type NotifyCustomerInput struct {
+	OrderRef
+	Text string
+}
+
+// NotifyCustomer writes the message to the shop order once (the shop
+// adapter skips a message with the same text).
+func (a *Orders) NotifyCustomer(ctx context.Context, in NotifyCustomerInput) error {
+	t, err := a.tenant(ctx, in.TenantID)
+	if err != nil {
+		return err
+	}
+	sh, err := a.Connectors.Shop(ctx, t)
+	if err != nil {
+		return configError("shop client", err)
+	}
+	return classify("notify customer", sh.NotifyCustomer(ctx, in.ShopOrderID, in.Text))
+}

@@ -8,6 +8,7 @@ import (
 
 	"go.temporal.io/sdk/activity"
 
+	"github.com/bokfor/bokfor/internal/ledger"
 	"github.com/bokfor/bokfor/internal/ledgerdoc"
 	"github.com/bokfor/bokfor/internal/shop"
 	"github.com/bokfor/bokfor/internal/store"
@@ -26,9 +27,10 @@ type OrderStarter interface {
 	ShopEvent(ctx context.Context, tenantID, shopOrderID, eventID, topic string) error
 	// Settled signal-with-starts the order's workflow with a settlement.
 	Settled(ctx context.Context, tenantID, shopOrderID, documentID, number, date string) error
-	// DocumentNumber signals a running order workflow the number of its
-	// document; a closed one is left alone.
-	DocumentNumber(ctx context.Context, tenantID, shopOrderID, documentID, number string) error
+	// DocumentNumber signals a running order workflow what the ledger
+	// listing says of its document (number, KID, due date); a closed one
+	// is left alone.
+	DocumentNumber(ctx context.Context, tenantID, shopOrderID string, d ledger.Settlement) error
 }
 
 // Pollers are the activities of the order poller and settlement watcher.
@@ -154,7 +156,7 @@ func (a *Pollers) WatchSettlements(ctx context.Context, tenantID string) (PollRe
 				return res, classify("record document number of "+shopOrderID, err)
 			}
 			if !final {
-				if err := a.Starter.DocumentNumber(ctx, t.ID, shopOrderID, d.ID, d.Number); err != nil {
+				if err := a.Starter.DocumentNumber(ctx, t.ID, shopOrderID, d); err != nil {
 					return res, classify("signal document number of "+shopOrderID, err)
 				}
 			}

@@ -57,6 +57,10 @@ type orderImpl struct {
 	// numberLearned: the document number arrived after posting and must
 	// still be shown in the search attributes.
 	numberLearned bool
+	// docInfo is what the ledger listing said of the document.
+	docInfo *DocumentInfo
+	// customerTold: the invoice number and KID are on the shop order.
+	customerTold bool
 }
 
 func (o *orderImpl) setup(ctx workflow.Context) error {
@@ -69,7 +73,7 @@ func (o *orderImpl) setup(ctx workflow.Context) error {
 	o.ref = activities.OrderRef{TenantID: o.in.TenantID, ShopOrderID: o.in.ShopOrderID, WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID}
 	o.status = OrderStatus{TenantID: o.in.TenantID, ShopOrderID: o.in.ShopOrderID, State: StateWaiting}
 	if c := o.in.Carry; c != nil {
-		o.posted, o.shopTold, o.settled = c.Posted, c.ShopTold, c.Settled
+		o.posted, o.shopTold, o.settled, o.customerTold = c.Posted, c.ShopTold, c.Settled, c.CustomerTold
 		for _, id := range c.Credited {
 			o.markCredited(id)
 		}
@@ -111,6 +115,7 @@ func (o *orderImpl) setup(ctx workflow.Context) error {
 					o.posted.Number = info.Number
 					o.status.LedgerDocNo = info.Number
 					o.numberLearned = true
+					o.docInfo = &info
 				}
 			})
 			sel.AddReceive(ops, func(c workflow.ReceiveChannel, _ bool) {
@@ -209,6 +214,7 @@ func (o *orderImpl) run(ctx workflow.Context) (*OrderStatus, error) {
 		if o.numberLearned {
 			o.numberLearned = false
 			o.transition(ctx, o.status.State, "ledger document number "+o.posted.Number)
+			o.tellCustomer(ctx)
 		}
 		timeout, onTimeout := o.nextDeadline(ctx)
 		timedOut, res, done := o.wait(ctx, timeout)
@@ -252,6 +258,33 @@ func (o *orderImpl) nextDeadline(ctx workflow.Context) (time.Duration, deadlineK
 		return max(d, backstopGrace), deadlineSettlement
 	default:
 		return 0, deadlineNone
+	}
+}
+
+// tellCustomer writes the invoice number, KID, due date and amount of an
+// invoice the ledger sent to the shop order, once, so the customer sees
+// how to pay ("the ledger as the shop's invoice payment method").
+func (o *orderImpl) tellCustomer(ctx workflow.Context) {
+	info := o.docInfo
+	if o.customerTold || info == nil || o.doc == nil || o.doc.Kind != ledgerdoc.KindInvoice || o.doc.SendMethod == "" ||
+		o.doc.SendMethod == "none" || o.settled || o.posted.Settled {
+		return
+	}
+	text := fmt.Sprintf("Faktura %s er sendt.", info.Number)
+	if info.KID != "" {
+		text += " KID: " + info.KID + "."
+	}
+	if info.DueDate != "" {
+		text += " Forfall: " + info.DueDate + "."
+	}
+	if info.Gross != 0 {
+		text += fmt.Sprintf(" Å betale: %s %s.", formatOre(info.Gross), info.Currency)
+	}
+	err := o.step(ctx, "tell customer", func(ctx workflow.Context) error {
+		return workflow.ExecuteActivity(ctx, orderActs.NotifyCustomer, activities.NotifyCustomerInput{OrderRef: o.ref, Text: text}).Get(ctx, nil)
+	})
+	if err == nil || errors.Is(err, errSkipped) {
+		o.customerTold = true
 	}
 }
 
@@ -496,7 +529,8 @@ func (o *orderImpl) transition(ctx workflow.Context, s OrderState, note string) 
 
 func (o *orderImpl) continueAsNew(ctx workflow.Context) error {
 	in := o.in
-	in.Carry = &OrderCarry{Posted: o.posted, ShopTold: o.shopTold, Settled: o.settled, Credited: o.status.Credited, Seen: o.seenList}
+	in.Carry = &OrderCarry{Posted: o.posted, ShopTold: o.shopTold, Settled: o.settled, CustomerTold: o.customerTold,
+		Credited: o.status.Credited, Seen: o.seenList}
 	return workflow.NewContinueAsNewError(ctx, Order, in)
 }
 

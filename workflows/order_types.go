@@ -74,6 +74,8 @@ type OrderCarry struct {
 	ShopTold bool
 	Settled  bool
 	Seen     []string
+	// CustomerTold: the invoice number and KID were written to the shop order.
+	CustomerTold bool
 }
 
 // ShopEvent is a hint that the shop order changed.
@@ -96,6 +98,12 @@ type SettledEvent struct {
 type DocumentInfo struct {
 	DocumentID string
 	Number     string
+	// KID, DueDate (yyyy-mm-dd), Gross and Currency are told to the
+	// customer for an invoice the ledger sent.
+	KID      string
+	DueDate  string
+	Gross    int64
+	Currency string
 }
 
 // OperatorAction is an operator's decision about a parked order.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/bokfor/bokfor/activities"
 	"github.com/bokfor/bokfor/internal/ledger/fiken"
 	"github.com/bokfor/bokfor/internal/ledgerdoc"
+	"github.com/bokfor/bokfor/internal/shop/prestashop"
 	"github.com/bokfor/bokfor/workflows"
 )
 
@@ -83,6 +85,20 @@ func TestSettlementWatcherSignalsSettledInvoices(t *testing.T) {
 	st.waitState(t, paid, workflows.StateSettled)
 	if s := st.status(t, unpaid); s.State != workflows.StateBooked {
 		t.Fatalf("unpaid order is %s, want still booked", s.State)
+	}
+	// The unpaid order learnt its invoice number and KID from the listing
+	// and told the customer on the shop order, once.
+	n, _ := strconv.Atoi(unpaid)
+	var msgs []prestashop.Message
+	waitFor(t, 30*time.Second, func() bool {
+		msgs, _ = st.shopClient(t).OrderMessages(ctx, n)
+		return len(msgs) > 0
+	}, "the invoice message on the unpaid order")
+	if len(msgs) != 1 || !strings.Contains(msgs[0].Text, "KID: ") || msgs[0].Private {
+		t.Fatalf("customer messages = %+v, want one public message with the KID", msgs)
+	}
+	if s := st.status(t, unpaid); s.LedgerDocNo == "" || !strings.Contains(msgs[0].Text, "Faktura "+s.LedgerDocNo) {
+		t.Fatalf("message %q does not name invoice %q", msgs[0].Text, s.LedgerDocNo)
 	}
 	// A second round does not signal the settled order again.
 	if res := st.runPoll(t, workflows.WatchSettlements); res.Handed != 0 {

@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/bokfor/bokfor/activities"
+	"github.com/bokfor/bokfor/internal/ledger"
 	"github.com/bokfor/bokfor/workflows"
 )
 
@@ -58,10 +59,11 @@ func (s *OrderStarter) Settled(ctx context.Context, tenantID, shopOrderID, docum
 	return s.signal(ctx, tenantID, shopOrderID, workflows.SignalSettled, workflows.SettledEvent{DocumentID: documentID, Number: number, Date: date})
 }
 
-// DocumentNumber tells a running order workflow its document's number.
-func (s *OrderStarter) DocumentNumber(ctx context.Context, tenantID, shopOrderID, documentID, number string) error {
+// DocumentNumber tells a running order workflow what the ledger listing
+// says of its document.
+func (s *OrderStarter) DocumentNumber(ctx context.Context, tenantID, shopOrderID string, d ledger.Settlement) error {
 	err := s.Client.SignalWorkflow(ctx, workflows.OrderWorkflowID(tenantID, shopOrderID), "", workflows.SignalDocument,
-		workflows.DocumentInfo{DocumentID: documentID, Number: number})
+		workflows.DocumentInfo{DocumentID: d.ID, Number: d.Number, KID: d.KID, DueDate: d.DueDate, Gross: d.Gross, Currency: d.Currency})
 	var nf *serviceerror.NotFound
 	if errors.As(err, &nf) {
 		return nil

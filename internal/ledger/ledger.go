@@ -77,8 +77,14 @@ type Settlement struct {
 	Reference string
 	ID        string
 	// Number is the document number people see.
-	Number  string
-	Settled bool
+	Number string
+	// KID is the payment reference of an invoice, when it has one.
+	KID string
+	// DueDate is yyyy-mm-dd; Gross the total and Currency its currency.
+	DueDate  string
+	Gross    int64
+	Currency string
+	Settled  bool
 	// SettledDate is when the ledger recorded the final payment.
 	SettledDate string
 }

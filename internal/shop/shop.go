@@ -34,6 +34,10 @@ type Shop interface {
 	// the state if the shop lacks it. It does nothing when the order is
 	// already in that state.
 	SetOrderState(ctx context.Context, orderID, stateName string) error
+	// NotifyCustomer writes a message the customer sees on the order
+	// (e.g. the invoice number and KID of a ledger-sent invoice); a message
+	// with the same text already there is not written again.
+	NotifyCustomer(ctx context.Context, orderID, text string) error
 	// ChangedOrders lists orders changed after the watermark, oldest
 	// first, at most limit; it returns the next watermark.
 	ChangedOrders(ctx context.Context, watermark string, limit int) ([]Change, string, error)

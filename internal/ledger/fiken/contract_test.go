@@ -7,8 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"sort"
 	"sync"
 	"testing"
@@ -22,16 +20,13 @@ import (
 	"github.com/bokfor/bokfor/internal/ledger/fiken"
 	"github.com/bokfor/bokfor/internal/ratelimit"
 	"github.com/bokfor/bokfor/internal/sim/fikensim"
+	"github.com/bokfor/bokfor/internal/specs"
 )
 
-// specPath finds the official spec: $BOKFOR_SHARED/specs or ../shared
-// beside the repository.
+// specPath is the official spec, copied into internal/specs.
 func specPath(t testing.TB) string {
 	t.Helper()
-	if d := os.Getenv("BOKFOR_SHARED"); d != "" {
-		return filepath.Join(d, "specs", "fiken-openapi.yaml")
-	}
-	return filepath.Join("..", "..", "..", "..", "shared", "specs", "fiken-openapi.yaml")
+	return specs.Path(specs.Fiken)
 }
 
 // contract validates every request the client sends and every response

@@ -385,7 +385,8 @@ func (l *Ledger) ChangedDocuments(ctx context.Context, since time.Time) ([]ledge
 		if inv.OrderReference == "" {
 			continue
 		}
-		s := ledger.Settlement{Reference: inv.OrderReference, ID: itoa(inv.InvoiceID), Number: itoa(inv.InvoiceNumber)}
+		s := ledger.Settlement{Reference: inv.OrderReference, ID: itoa(inv.InvoiceID), Number: itoa(inv.InvoiceNumber),
+			KID: inv.Kid, DueDate: inv.DueDate, Gross: int64(inv.Gross), Currency: inv.Currency}
 		if inv.Sale != nil {
 			s.Settled, s.SettledDate = inv.Sale.Settled, inv.Sale.SettledDate
 		}

@@ -97,6 +97,30 @@ func (s *Shop) stateID(ctx context.Context, name string) (int, error) {
 	return id, nil
 }
 
+// NotifyCustomer writes a customer-visible order message once.
+func (s *Shop) NotifyCustomer(ctx context.Context, id, text string) error {
+	n, err := orderID(id)
+	if err != nil {
+		return err
+	}
+	msgs, err := s.c.OrderMessages(ctx, n)
+	if err != nil {
+		return err
+	}
+	for _, m := range msgs {
+		if m.Text == text {
+			return nil
+		}
+	}
+	o, err := s.c.Order(ctx, n)
+	if err != nil {
+		return err
+	}
+	cust, _ := strconv.Atoi(o.Customer.ID)
+	_, err = s.c.AddOrderMessage(ctx, n, cust, text, false)
+	return err
+}
+
 // ChangedOrders lists orders changed after the watermark ("" = from the
 // start) in (date_upd, id) order. The watermark is "<date_upd RFC3339>|<id>".
 func (s *Shop) ChangedOrders(ctx context.Context, watermark string, limit int) ([]shop.Change, string, error) {

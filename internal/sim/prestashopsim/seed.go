@@ -125,6 +125,7 @@ func (s *Server) seedData() {
 	}
 	cu := s.mk("customers", map[string]string{"email": "kari@example.no", "firstname": "Kari", "lastname": "Nordmann", "passwd": "$2y$10$simulated", "active": "1", "id_default_group": "3", "id_lang": "1", "id_shop": "1", "id_shop_group": "1", "secure_key": s.randHex(32)}, nil)
 	s.mk("addresses", map[string]string{"id_customer": itoa(cu.id), "id_country": "1", "alias": "Hjem", "firstname": "Kari", "lastname": "Nordmann", "address1": "Storgata 1", "postcode": "0155", "city": "Oslo"}, nil)
+	s.mk("messages", map[string]string{"id_cart": "0", "id_order": "0", "id_customer": itoa(cu.id), "id_employee": "0", "message": "Hei! Når kommer kaffen på lager igjen?", "private": "0"}, nil)
 }
 
 // taxGroupFor returns the tax rule group whose Norwegian tax has rate bp.

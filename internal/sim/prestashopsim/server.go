@@ -98,7 +98,7 @@ func New(opts Options) *Server {
 	if opts.HangTimeout == 0 {
 		opts.HangTimeout = 30 * time.Second
 	}
-	s := &Server{opts: opts, defs: specResources()}
+	s := &Server{opts: opts, defs: append(specResources(), messagesResource())}
 	s.valid = newValidators(s.defs)
 	s.http = &http.Client{Timeout: opts.WebhookTimeout}
 	s.resetLocked()

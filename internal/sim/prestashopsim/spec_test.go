@@ -8,11 +8,13 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/bokfor/bokfor/internal/specs"
 )
 
 // specPath is the field tables of the PrestaShop 8.x webservice, converted
 // from PrestaShop/docs (see ../shared/reference/webshop-apis.md).
-const specPath = "../../../../shared/specs/prestashop-webservice-8x-resources.json"
+var specPath = specs.Path(specs.PrestaShop)
 
 type specFile struct {
 	Resources map[string]struct {
