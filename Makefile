@@ -34,6 +34,7 @@ dev: $(TEMPORAL_CLI) build
 # Temporal dev server.
 test: $(TEMPORAL_CLI)
 	$(GO) test -count=1 -timeout 14m $(PKGS)
+	$(MAKE) --no-print-directory fuzz
 
 test-short:
 	$(GO) test -short -count=1 $(PKGS)
