@@ -1,0 +1,31 @@
+// Package posim simulates the parts of PowerOffice Go API v2 that bokfor
+// uses, faithfully enough for contract and end-to-end tests and for
+// `bokfor dev`:
+//
+//   - the token endpoint (POST /OAuth/Token and /Demo/OAuth/Token): client
+//     credentials with HTTP Basic application:client key and the
+//     subscription key header; tokens expire after TokenLifetime;
+//   - the API under /v2/: every call needs the Ocp-Apim-Subscription-Key
+//     header and a bearer token; each client key is its own PowerOffice
+//     client (company) seeded with a chart of accounts and SAF-T VAT
+//     codes; VAT is computed from the product's sales account, never
+//     taken from the request;
+//   - customers (ExternalImportReference unique, SubledgerAccountId
+//     read-only, JSON Patch), products (Code unique, POST answers 200),
+//     sales orders (POST /SalesOrders/Complete, ExternalImportReference
+//     unique; createAndSendInvoice answers 202 and turns the order into an
+//     outgoing invoice with the same id), outgoing invoices with Balance,
+//     bank journal vouchers that must balance and settle open invoices of
+//     the customer sub-ledger with the same CustomMatchingReference and
+//     exactly the opposite amount;
+//   - 204 No Content for empty lists, PageNumber/PageSize paging,
+//     ProblemDetails errors, 403 for privileges the client has not granted;
+//   - 10 requests per second per subscription key, shared by all clients:
+//     excess requests get APIM's 429 and count as rate violations.
+//
+// The control API under /_sim/ is shared with the other simulators:
+// GET /_sim/stats, GET|POST /_sim/faults (error_rate, timeout_rate,
+// drop_after_commit_rate, latency_ms, max_faults, writes_only),
+// POST /_sim/reset, and POST /_sim/invoices/{invoiceNo}/settle, which pays
+// an invoice in full as if the bank had matched a payment.
+package posim
