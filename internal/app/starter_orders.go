@@ -3,15 +3,13 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 
-	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/temporal"
 
 	"github.com/bokfor/bokfor/activities"
 	"github.com/bokfor/bokfor/internal/ledger"
+	"github.com/bokfor/bokfor/internal/orderstart"
 	"github.com/bokfor/bokfor/workflows"
 )
 
@@ -24,29 +22,8 @@ type OrderStarter struct {
 
 var _ activities.OrderStarter = (*OrderStarter)(nil)
 
-// StartOptions are the start options of an order's workflow.
-func (s *OrderStarter) StartOptions(tenantID, shopOrderID string) client.StartWorkflowOptions {
-	id := workflows.OrderWorkflowID(tenantID, shopOrderID)
-	return client.StartWorkflowOptions{
-		ID:                       id,
-		TaskQueue:                s.TaskQueue,
-		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
-		TypedSearchAttributes: temporal.NewSearchAttributes(
-			workflows.AttrTenantID.ValueSet(tenantID),
-			workflows.AttrShopOrderRef.ValueSet(shopOrderID),
-		),
-	}
-}
-
 func (s *OrderStarter) signal(ctx context.Context, tenantID, shopOrderID, name string, payload any) error {
-	opts := s.StartOptions(tenantID, shopOrderID)
-	_, err := s.Client.SignalWithStartWorkflow(ctx, opts.ID, name, payload, opts, workflows.Order,
-		workflows.OrderInput{TenantID: tenantID, ShopOrderID: shopOrderID})
-	if err != nil {
-		return fmt.Errorf("signal-with-start %s: %w", opts.ID, err)
-	}
-	return nil
+	return orderstart.Signal(ctx, s.Client, s.TaskQueue, tenantID, shopOrderID, name, payload)
 }
 
 // ShopEvent delivers a shop event to the order's workflow.

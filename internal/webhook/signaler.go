@@ -2,12 +2,10 @@ package webhook
 
 import (
 	"context"
-	"fmt"
 
-	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/temporal"
 
+	"github.com/bokfor/bokfor/internal/orderstart"
 	"github.com/bokfor/bokfor/workflows"
 )
 
@@ -28,19 +26,5 @@ type TemporalSignaler struct {
 // SignalOrder signal-with-starts order-<tenant>-<id> with ev: an existing
 // run receives the signal, otherwise a new run starts with it.
 func (s TemporalSignaler) SignalOrder(ctx context.Context, tenantID, shopOrderID string, ev workflows.ShopEvent) error {
-	id := workflows.OrderWorkflowID(tenantID, shopOrderID)
-	_, err := s.Client.SignalWithStartWorkflow(ctx, id, workflows.SignalShopEvent, ev, client.StartWorkflowOptions{
-		ID:                       id,
-		TaskQueue:                s.TaskQueue,
-		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
-		TypedSearchAttributes: temporal.NewSearchAttributes(
-			workflows.AttrTenantID.ValueSet(tenantID),
-			workflows.AttrShopOrderRef.ValueSet(shopOrderID),
-		),
-	}, workflows.Order, workflows.OrderInput{TenantID: tenantID, ShopOrderID: shopOrderID})
-	if err != nil {
-		return fmt.Errorf("signal-with-start %s: %w", id, err)
-	}
-	return nil
+	return orderstart.Signal(ctx, s.Client, s.TaskQueue, tenantID, shopOrderID, workflows.SignalShopEvent, ev)
 }
