@@ -44,6 +44,8 @@ func newRoot(e *env) *cobra.Command {
 		newDevCmd(e),
 		newSimCmd(e),
 		newOrdersCmd(e), newPreviewCmd(e),
+		newChaosCmd(e),
+		newBenchCmd(e),
 	)
 	return root
 }

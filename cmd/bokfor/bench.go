@@ -1,0 +1,72 @@
+package main
+
+import (
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/bokfor/bokfor/internal/bench"
+	"github.com/bokfor/bokfor/internal/config"
+)
+
+func newBenchCmd(e *env) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "bench",
+		Short: "Measure calls per order, throughput at the ledger's limit, the engine's ceiling and latency",
+		Long: `bench runs bokfor end to end on this machine — a throw-away PostgreSQL database on the
+DATABASE_URL server, a Temporal dev server (SQLite in WAL mode), the worker in this process and the
+shop and Fiken simulators — and prints a table per scenario: calls (ledger and shop calls per kind of
+order), ceiling (orders/s, CPU and RSS without rate limits, against a plain loop without durability),
+latency (accepted → document at half the ceiling) and limit (one tenant's backlog against Fiken's
+4 requests/s with latency). Results are written as JSON to --out. Figures from one run are comparable
+with each other; across runs and machines compare ratios only.`,
+		Args: cobra.NoArgs,
+	}
+	p := bind(cmd, e, config.Database|config.Logging)
+	quick := cmd.Flags().Bool("quick", false, "smoke run: small backlogs, 4 tenants, 15 s of latency (about 2 minutes)")
+	out := cmd.Flags().String("out", "docs/bench", "directory for the JSON results; empty: none")
+	scenarios := cmd.Flags().String("scenarios", strings.Join(bench.AllScenarios, ","), "comma-separated scenarios to run")
+	limitOrders := cmd.Flags().Int("limit-orders", 0, "backlog of the limit scenario (default 400; 40 with --quick)")
+	limitLatency := cmd.Flags().Int("limit-latency-ms", 40, "simulated Fiken latency per request in the limit scenario")
+	tenants := cmd.Flags().Int("tenants", 0, "tenants of the ceiling and latency scenarios (default 20; 4 with --quick)")
+	orders := cmd.Flags().Int("orders", 0, "orders of the ceiling scenario (default 2000; 100 with --quick)")
+	rate := cmd.Flags().Float64("latency-rate", 0, "offered orders/s of the latency scenario; 0: half the measured ceiling")
+	latencyFor := cmd.Flags().Duration("latency-duration", 0, "how long orders arrive in the latency scenario (default 60s; 15s with --quick)")
+	conc := cmd.Flags().Int("concurrency", 16, "concurrent signal-with-starts when handing over a backlog")
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		if p.cfg.LogLevel == "" || p.cfg.LogLevel == "info" {
+			p.cfg.LogLevel = "warn" // the stack's info lines would drown the tables
+		}
+		if err := p.start(e, "bench"); err != nil {
+			return err
+		}
+		defer func() { _ = p.log.Sync() }()
+		o := bench.Defaults(*quick)
+		o.DatabaseURL, o.OutDir, o.Log, o.Concurrency, o.LimitLatencyMS, o.LatencyRate = p.cfg.DatabaseURL, *out, p.log, *conc, *limitLatency, *rate
+		for _, s := range strings.Split(*scenarios, ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				o.Scenarios = append(o.Scenarios, s)
+			}
+		}
+		setIf := func(dst *int, v int) {
+			if v > 0 {
+				*dst = v
+			}
+		}
+		setIf(&o.LimitOrders, *limitOrders)
+		setIf(&o.CeilingTenants, *tenants)
+		setIf(&o.CeilingOrders, *orders)
+		if *latencyFor > 0 {
+			o.LatencyDuration = *latencyFor
+		}
+		if o.OutDir != "" {
+			if err := os.MkdirAll(o.OutDir, 0o755); err != nil {
+				return err
+			}
+		}
+		_, err := bench.Run(cmd.Context(), o, e.stdout)
+		return err
+	}
+	return cmd
+}

@@ -1,0 +1,56 @@
+package bench
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+)
+
+func table(out io.Writer, title string, rows func(w io.Writer)) {
+	fmt.Fprintf(out, "%s\n", title)
+	tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
+	rows(tw)
+	_ = tw.Flush()
+}
+
+func printCalls(out io.Writer, r *CallsResult) {
+	table(out, "1. Calls per order (Fiken rules enforced, PostgreSQL limiter)", func(w io.Writer) {
+		fmt.Fprintln(w, "  case\tledger\tshop\ttarget\tnote")
+		for _, x := range r.Rows {
+			fmt.Fprintf(w, "  %s\t%d\t%d\t%s\t%s\n", x.Case, x.LedgerCalls, x.ShopCalls, x.Target, x.Note)
+		}
+	})
+	fmt.Fprintf(out, "  rate violations: %d\n", r.RateViolations)
+}
+
+func printLimit(out io.Writer, r *LimitResult) {
+	table(out, fmt.Sprintf("2. At the limit: 1 tenant, %d-order backlog, Fiken %d ms latency, 1 in flight, 4/s", r.Orders, r.LatencyMS), func(w io.Writer) {
+		fmt.Fprintln(w, "  achieved ledger req/s\t÷ Fiken 4/s\t÷ limiter 3.33/s\torders/s\treq/order\tdrain s\tviolations\t429s\tmax in flight")
+		fmt.Fprintf(w, "  %.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.1f\t%d\t%d\t%d\n", r.AchievedRPS, r.RatioToFiken, r.RatioToLimiter,
+			r.OrdersPerSecond, r.RequestsPerOrder, r.DrainSeconds, r.RateViolations, r.Status429, r.MaxInFlight)
+	})
+}
+
+func printCeiling(out io.Writer, r *CeilingResult) {
+	table(out, fmt.Sprintf("3. Engine ceiling: %d tenants, %d orders, no limits, no latency", r.Tenants, r.Engine.Orders), func(w io.Writer) {
+		fmt.Fprintln(w, "  path\torders/s\tCPU ms/order (self+server)\tself\tdev server\tPostgreSQL\tmachine\tledger req")
+		for _, x := range []struct {
+			name string
+			c    Cost
+		}{{"bokfor (Temporal + PostgreSQL)", r.Engine}, {"plain loop (no durability)", r.Plain}} {
+			fmt.Fprintf(w, "  %s\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%d\n", x.name, x.c.OrdersPerSecond, x.c.CPUPerOrderMS,
+				x.c.SelfCPUPerOrderMS, x.c.ServerCPUPerOrderMS, x.c.PostgresCPUPerOrderMS, x.c.MachineCPUPerOrderMS, x.c.LedgerRequests)
+		}
+	})
+	fmt.Fprintf(out, "  durability costs ×%.1f in throughput and ×%.1f in CPU per order; peak RSS: bench process %.0f MB, dev server %.0f MB; %d history events per order\n",
+		r.ThroughputRatio, r.CPURatio, r.SelfPeakRSSMB, r.ServerPeakRSSMB, r.HistoryEvents)
+}
+
+func printLatency(out io.Writer, r *LatencyResult) {
+	table(out, fmt.Sprintf("4. Latency at %.1f orders/s offered (%d tenants, %d orders)", r.Rate, r.Tenants, r.Orders), func(w io.Writer) {
+		fmt.Fprintln(w, "  span\tp50 ms\tp95 ms\tp99 ms\tmax ms")
+		fmt.Fprintf(w, "  accepted → document\t%.0f\t%.0f\t%.0f\t%.0f\n", r.Document.P50, r.Document.P95, r.Document.P99, r.Document.Max)
+		fmt.Fprintf(w, "  signal-with-start\t%.0f\t%.0f\t%.0f\t%.0f\n", r.Signal.P50, r.Signal.P95, r.Signal.P99, r.Signal.Max)
+	})
+	fmt.Fprintf(out, "  achieved %.1f orders/s\n", r.Achieved)
+}
