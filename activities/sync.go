@@ -151,6 +151,9 @@ type syncEnv struct {
 	lc     ledger.Catalog
 	owners map[string]string
 	wfID   string
+	// ledgerComplete: the run listed every ledger product, so a SKU not
+	// in the listing and not linked is not in the ledger.
+	ledgerComplete bool
 }
 
 func (a *Syncs) env(ctx context.Context, tenantID string) (*syncEnv, error) {
@@ -225,6 +228,7 @@ func (a *Syncs) SyncProducts(ctx context.Context, in SyncInput) (SyncResult, err
 	if err != nil {
 		return SyncResult{}, classify("list changed ledger products", err)
 	}
+	e.ledgerComplete = since.IsZero()
 	if !resumed {
 		cur = productCursor{NextShopWM: nextShopWM, NextLedgerWM: today, Phase: 1}
 	}
@@ -328,7 +332,7 @@ func (a *Syncs) syncProduct(ctx context.Context, e *syncEnv, sku string, si *sho
 			return classify("find shop product "+sku, err)
 		}
 	}
-	if lp == nil {
+	if lp == nil && (link != nil || !e.ledgerComplete) {
 		if lp, err = a.findLedgerProduct(ctx, e, sku, link); err != nil {
 			return classify("find ledger product "+sku, err)
 		}

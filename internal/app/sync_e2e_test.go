@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/testsuite"
 	"go.uber.org/zap/zaptest"
 
 	"github.com/bokfor/bokfor/activities"
@@ -355,4 +356,73 @@ func TestSyncSchedulesFollowTenantSettings(t *testing.T) {
 	if got := every("sync-products-demo"); got != time.Hour {
 		t.Fatalf("sync-products-demo every %v after the update, want 1h", got)
 	}
+}
+
+// TestProductSyncResumesFromItsCursor runs the product sync activity as a
+// retried attempt whose crashed predecessor had heartbeated a cursor: the
+// retry carries the counts on, handles only what lies after the cursor and
+// stores the watermark the first attempt fixed, so the next run still
+// brings over what the crash left behind.
+func TestProductSyncResumesFromItsCursor(t *testing.T) {
+	t.Parallel()
+	ss := startSyncStack(t, func(s *tenant.Settings) {
+		s.CreateProducts = true
+		s.ProductFields = map[string]string{"name": "newest"}
+	})
+	ctx := context.Background()
+	fc, pc := ss.fikenClient(t), ss.shopClient(t)
+	if res := ss.runSync(t, workflows.SyncProducts); res.Created != 7 {
+		t.Fatalf("first run %+v, want 7 created", res)
+	}
+	before, err := ss.store.Watermark(ctx, "demo", activities.WatermarkProductsShop)
+	if err != nil || before == "" {
+		t.Fatalf("shop watermark %q, %v", before, err)
+	}
+	for sku, name := range map[string]string{"SKU-KAFFE": "Kaffe (ny)", "SKU-KOPP": "Kopp (ny)"} {
+		id, _, _, _ := shopProduct(t, pc, sku)
+		if err := pc.UpdateProduct(ctx, id, prestashop.ProductUpdate{Name: &name}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	conns, err := PostgresConnectors(ctx, ss.store, zaptest.NewLogger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestActivityEnvironment()
+	syncs := &activities.Syncs{Store: ss.store, Connectors: conns}
+	env.RegisterActivity(syncs)
+	// The crashed attempt had passed the shop listing and, in the ledger
+	// phase, every SKU up to SKU-KINO, with 5 read and 1 updated.
+	env.SetHeartbeatDetails(map[string]any{"NextShopWM": before, "NextLedgerWM": time.Now().UTC().Format(time.DateOnly),
+		"Phase": 2, "LastSKU": "SKU-KINO", "Res": map[string]any{"Read": 5, "Updated": 1}})
+	v, err := env.ExecuteActivity(syncs.SyncProducts, activities.SyncInput{TenantID: "demo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res activities.SyncResult
+	if err := v.Get(&res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Updated != 2 || res.Read != 5+4 {
+		t.Fatalf("resumed attempt %+v, want the carried counts plus SKU-KOPP and the three T-shirts (read 9, updated 2)", res)
+	}
+	if got := ledgerProduct(t, fc, "SKU-KOPP").Name; got != "Kopp (ny)" {
+		t.Fatalf("ledger SKU-KOPP = %q, want the shop's new name", got)
+	}
+	if got := ledgerProduct(t, fc, "SKU-KAFFE").Name; got != "Kaffe 500 g" {
+		t.Fatalf("ledger SKU-KAFFE = %q: the resumed attempt went over ground before its cursor", got)
+	}
+	if wm, _ := ss.store.Watermark(ctx, "demo", activities.WatermarkProductsShop); wm != before {
+		t.Fatalf("shop watermark %q after the resumed attempt, want the first attempt's %q", wm, before)
+	}
+	// The next run still sees SKU-KAFFE's change.
+	if res := ss.runSync(t, workflows.SyncProducts); res.Updated != 1 {
+		t.Fatalf("next run %+v, want SKU-KAFFE updated", res)
+	}
+	if got := ledgerProduct(t, fc, "SKU-KAFFE").Name; got != "Kaffe (ny)" {
+		t.Fatalf("ledger SKU-KAFFE = %q after the next run", got)
+	}
+	ss.assertQuiet(t, workflows.SyncProducts)
 }
