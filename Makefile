@@ -53,6 +53,15 @@ fuzz:
 record-histories: $(TEMPORAL_CLI)
 	$(GO) test ./internal/app -run TestRecordHistories -record-histories -count=1
 
+# Benchmarks (docs/bench/README.md): the end-to-end scenarios of `bokfor
+# bench` against PostgreSQL, a Temporal dev server and the simulators
+# (about 12 minutes on 2 cores; BENCH_FLAGS=--quick for a 2-minute smoke
+# run), then the Go micro-benchmarks of the pure code.
+BENCH_FLAGS ?=
+bench: $(TEMPORAL_CLI) build
+	$(BIN)/bokfor bench $(BENCH_FLAGS)
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/ledgerdoc ./internal/money
+
 lint: fmt vet staticcheck workflowcheck
 
 fmt:
