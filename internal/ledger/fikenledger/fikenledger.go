@@ -250,6 +250,14 @@ func (l *Ledger) PostDocument(ctx context.Context, d *ledgerdoc.Document, custom
 		req.Lines = append(req.Lines, lr)
 	}
 	id, err := l.c.CreateInvoice(ctx, req)
+	if missingCounter(err) {
+		// A company's first invoice: create its number series, then the
+		// invoice (the refused create changed nothing).
+		if _, cerr := l.c.EnsureInvoiceCounter(ctx, 0); cerr != nil {
+			return nil, cerr
+		}
+		id, err = l.c.CreateInvoice(ctx, req)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -367,6 +375,12 @@ func (l *Ledger) PostCreditNote(ctx context.Context, c ledger.CreditNote) (*ledg
 		}
 	}
 	id, err := l.c.CreatePartialCreditNote(ctx, req)
+	if missingCounter(err) {
+		if _, cerr := l.c.EnsureCreditNoteCounter(ctx, 0); cerr != nil {
+			return nil, cerr
+		}
+		id, err = l.c.CreatePartialCreditNote(ctx, req)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -393,6 +407,14 @@ func (l *Ledger) ChangedDocuments(ctx context.Context, since time.Time) ([]ledge
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// missingCounter reports Fiken's refusal of a document because the
+// company has no number series for it yet ("Missing number series for
+// drafts of type: invoice").
+func missingCounter(err error) bool {
+	var e *apierr.Error
+	return errors.As(err, &e) && e.Kind == apierr.KindValidation && strings.Contains(strings.ToLower(e.Message), "number series")
 }
 
 // IsNotFound reports whether err means "no such object" in Fiken.
