@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/bokfor/bokfor/internal/sim/fikensim"
+	"github.com/bokfor/bokfor/internal/sim/posim"
 	"github.com/bokfor/bokfor/internal/sim/prestashopsim"
 )
 
@@ -49,7 +50,22 @@ func newSimCmd(e *env) *cobra.Command {
 	}
 	fk.Flags().StringVar(&fkAddr, "addr", "127.0.0.1:8082", "listen address")
 	fk.Flags().BoolVar(&fkNoLimits, "no-rate-limits", false, "do not enforce Fiken's rate rules (engine benchmarks)")
-	cmd.AddCommand(ps, fk)
+
+	var poAddr string
+	var poNoLimits bool
+	po := &cobra.Command{
+		Use:   "poweroffice",
+		Short: "PowerOffice Go API v2 simulator (any keys; each client key is a client) with a /_sim/ control API",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			sim := posim.New(posim.Options{BaseURL: "http://" + poAddr, DisableRateLimits: poNoLimits})
+			return serveUntilDone(cmd.Context(), e, "PowerOffice Go simulator", poAddr, sim,
+				"API at http://"+poAddr+"/v2, token at http://"+poAddr+"/OAuth/Token, any keys")
+		},
+	}
+	po.Flags().StringVar(&poAddr, "addr", "127.0.0.1:8083", "listen address")
+	po.Flags().BoolVar(&poNoLimits, "no-rate-limits", false, "do not enforce 10 requests per second per subscription key")
+	cmd.AddCommand(ps, fk, po)
 	return cmd
 }
 
@@ -82,10 +98,15 @@ func startSimulators(ctx context.Context, g *errgroup.Group, log *zap.Logger, po
 	if err := serveSim(ctx, g, fkAddr, fk); err != nil {
 		return nil, err
 	}
-	log.Info("simulators started", zap.String("prestashop", psAddr), zap.String("fiken", fkAddr))
+	poAddr := fmt.Sprintf("127.0.0.1:%d", ports.PowerOffice)
+	if err := serveSim(ctx, g, poAddr, posim.New(posim.Options{BaseURL: "http://" + poAddr})); err != nil {
+		return nil, err
+	}
+	log.Info("simulators started", zap.String("prestashop", psAddr), zap.String("fiken", fkAddr), zap.String("poweroffice", poAddr))
 	return []string{
 		fmt.Sprintf("PrestaShop sim    http://%s/api  (key %s; place an order: POST /_sim/orders)", psAddr, prestashopsim.DefaultKey),
 		fmt.Sprintf("Fiken sim         http://%s/api/v2  (company demo; stats: GET /_sim/stats)", fkAddr),
+		fmt.Sprintf("PowerOffice sim   http://%s/v2  (token: POST /OAuth/Token, any keys; stats: GET /_sim/stats)", poAddr),
 	}, nil
 }
 

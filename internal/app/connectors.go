@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"sync"
@@ -15,6 +14,8 @@ import (
 	"github.com/bokfor/bokfor/internal/ledger"
 	"github.com/bokfor/bokfor/internal/ledger/fiken"
 	"github.com/bokfor/bokfor/internal/ledger/fikenledger"
+	"github.com/bokfor/bokfor/internal/ledger/poledger"
+	"github.com/bokfor/bokfor/internal/ledger/poweroffice"
 	"github.com/bokfor/bokfor/internal/ratelimit"
 	"github.com/bokfor/bokfor/internal/shop"
 	"github.com/bokfor/bokfor/internal/shop/prestashop"
@@ -108,7 +109,28 @@ func (c *Connectors) Ledger(_ context.Context, t *store.TenantRow) (ledger.Ledge
 		}
 		l = fikenledger.New(cl, t.Settings.Ledger.BankAccount)
 	case tenant.LedgerPowerOffice:
-		return nil, errors.New("PowerOffice Go is not supported yet")
+		keys := map[string]string{}
+		for _, k := range []string{"ledger_application_key", "ledger_client_key", "ledger_subscription_key"} {
+			if keys[k] = t.Secrets[k]; keys[k] == "" {
+				return nil, fmt.Errorf("tenant %s: secret %s is not set", t.ID, k)
+			}
+		}
+		// One limiter key per subscription key, shared by every tenant on
+		// it; the shared limiter's interval (DefaultInterval) keeps well
+		// under PowerOffice's 10 requests per second.
+		cl, err := poweroffice.New(poweroffice.Config{BaseURL: t.Settings.Ledger.BaseURL, ApplicationKey: keys["ledger_application_key"],
+			ClientKey: keys["ledger_client_key"], SubscriptionKey: keys["ledger_subscription_key"], HTTPClient: c.HTTP, Limiter: c.Limiter,
+			Logger: slog.New(zapslog.NewHandler(c.Log.Named("poweroffice").Core()))})
+		if err != nil {
+			return nil, err
+		}
+		fees := map[string]string{}
+		for _, pm := range t.Settings.PaymentMethods {
+			if pm.Account != "" && pm.FeeAccount != "" {
+				fees[pm.Account] = pm.FeeAccount
+			}
+		}
+		l = poledger.New(cl, poledger.Options{FeeAccounts: fees})
 	default:
 		return nil, fmt.Errorf("tenant %s: ledger kind %q is not supported", t.ID, t.Settings.Ledger.Kind)
 	}

@@ -135,16 +135,29 @@ type SalesOrderLine struct {
 
 // SalesOrderPost is the body of POST /SalesOrders/Complete.
 type SalesOrderPost struct {
-	CustomerID              int64            `json:"CustomerId"`
-	SalesOrderStatus        string           `json:"SalesOrderStatus"`
-	SalesOrderDate          string           `json:"SalesOrderDate,omitempty"`
-	PaymentTerm             *int             `json:"PaymentTerm,omitempty"`
-	CurrencyCode            string           `json:"CurrencyCode,omitempty"`
-	CustomerReference       string           `json:"CustomerReference,omitempty"`
-	ExternalImportReference string           `json:"ExternalImportReference"`
-	CustomMatchingReference string           `json:"CustomMatchingReference,omitempty"`
-	ImportedOrderNo         *int64           `json:"ImportedOrderNo,omitempty"`
-	SalesOrderLines         []SalesOrderLine `json:"SalesOrderLines"`
+	CustomerID              int64  `json:"CustomerId"`
+	SalesOrderStatus        string `json:"SalesOrderStatus"`
+	SalesOrderDate          string `json:"SalesOrderDate,omitempty"`
+	PaymentTerm             *int   `json:"PaymentTerm,omitempty"`
+	CurrencyCode            string `json:"CurrencyCode,omitempty"`
+	CustomerReference       string `json:"CustomerReference,omitempty"`
+	ExternalImportReference string `json:"ExternalImportReference"`
+	CustomMatchingReference string `json:"CustomMatchingReference,omitempty"`
+	ImportedOrderNo         *int64 `json:"ImportedOrderNo,omitempty"`
+	// RelatedInvoiceNo makes an order with negative quantities a credit
+	// note of that invoice.
+	RelatedInvoiceNo *int64           `json:"RelatedInvoiceNo,omitempty"`
+	SalesOrderLines  []SalesOrderLine `json:"SalesOrderLines"`
+}
+
+// SalesOrderLineRead is the part of SalesOrderLineDto bokfor reads.
+type SalesOrderLineRead struct {
+	ProductID        int64   `json:"ProductId"`
+	Description      string  `json:"Description"`
+	Quantity         float64 `json:"Quantity"`
+	ProductUnitPrice Amount  `json:"ProductUnitPrice"`
+	NetAmount        Amount  `json:"NetAmount"`
+	VatAmount        Amount  `json:"VatAmount"`
 }
 
 // SalesOrder is the part of SalesOrderDto / SalesOrderCompleteDto bokfor
@@ -160,6 +173,8 @@ type SalesOrder struct {
 	NetAmount               Amount `json:"NetAmount"`
 	TotalAmount             Amount `json:"TotalAmount"`
 	LastChangedDateTime     string `json:"LastChangedDateTimeOffset"`
+	// SalesOrderLines are returned by the Complete endpoints only.
+	SalesOrderLines []SalesOrderLineRead `json:"SalesOrderLines"`
 }
 
 // Delivery types of createAndSendInvoice.

@@ -29,6 +29,7 @@ type invoice struct {
 	BalanceChanged  time.Time
 	Sent            time.Time
 	delivery        string
+	voucherType     string
 }
 
 // dto renders OutgoingInvoiceDto.
@@ -40,7 +41,7 @@ func (inv *invoice) dto() map[string]any {
 		"Balance": nok(inv.Balance), "BalanceLastChangedDateTimeOffset": stamp(inv.BalanceChanged),
 		"CustomMatchingReference": inv.CMR, "ExternalImportReference": inv.ExtRef, "ImportedOrderNo": inv.ImportedOrderNo,
 		"OrderNo": inv.OrderNo, "OrderDate": inv.OrderDate, "CurrencyCode": inv.Currency, "MatchId": inv.MatchID,
-		"IsCreatedByCurrentIntegration": true, "IsReversed": false, "VoucherType": "OutgoingInvoice",
+		"IsCreatedByCurrentIntegration": true, "IsReversed": false, "VoucherType": inv.voucherType,
 		"CreatedDateTimeOffset": stamp(inv.Created), "LastChangedDateTimeOffset": stamp(inv.LastChanged),
 		"SentDateTimeOffset": stamp(inv.Sent),
 	}

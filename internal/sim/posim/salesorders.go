@@ -46,6 +46,7 @@ type salesOrder struct {
 	ExternalImportReference *string `json:"ExternalImportReference"`
 	CustomMatchingReference *string `json:"CustomMatchingReference"`
 	ImportedOrderNo         *int64  `json:"ImportedOrderNo"`
+	RelatedInvoiceNo        *int64  `json:"RelatedInvoiceNo"`
 	IsCreatedByIntegration  bool    `json:"IsCreatedByCurrentIntegration"`
 	LineCount               int64   `json:"LineCount"`
 	NetAmount               float64 `json:"NetAmount"`
@@ -77,6 +78,7 @@ type soIn struct {
 	ExternalImportReference *string `json:"ExternalImportReference"`
 	CustomMatchingReference *string `json:"CustomMatchingReference"`
 	ImportedOrderNo         *int64  `json:"ImportedOrderNo"`
+	RelatedInvoiceNo        *int64  `json:"RelatedInvoiceNo"`
 	SalesOrderLines         []struct {
 		ProductID               *int64   `json:"ProductId"`
 		ProductCode             string   `json:"ProductCode"`
@@ -121,7 +123,8 @@ func (s *Server) createSalesOrder(w http.ResponseWriter, r *http.Request, cl *cl
 		SalesOrderStatus: "Draft", SalesOrderDate: now.Format("2006-01-02"), PaymentTerm: 14, CurrencyCode: "NOK",
 		CustomerReference: in.CustomerReference, ExternalImportReference: in.ExternalImportReference,
 		CustomMatchingReference: in.CustomMatchingReference, ImportedOrderNo: in.ImportedOrderNo, IsCreatedByIntegration: true,
-		Created: stamp(now), LastChanged: stamp(now)}
+		RelatedInvoiceNo: in.RelatedInvoiceNo,
+		Created:          stamp(now), LastChanged: stamp(now)}
 	if in.SalesOrderStatus != "" {
 		if in.SalesOrderStatus != "Draft" && in.SalesOrderStatus != "Confirmed" {
 			return badRequest("SalesOrderStatus must be Draft or Confirmed")
@@ -304,7 +307,10 @@ func (s *Server) createAndSendInvoice(w http.ResponseWriter, r *http.Request, cl
 		CustomerID: so.CustomerID, CustomerNo: so.CustomerNo, Net: so.net, Total: so.total, Balance: so.total,
 		CMR: so.CustomMatchingReference, ExtRef: so.ExternalImportReference, ImportedOrderNo: so.ImportedOrderNo,
 		OrderNo: so.SalesOrderNo, OrderDate: so.SalesOrderDate, Currency: so.CurrencyCode,
-		Created: now, LastChanged: now, BalanceChanged: now, Sent: now, delivery: in.DeliveryType}
+		Created: now, LastChanged: now, BalanceChanged: now, Sent: now, delivery: in.DeliveryType, voucherType: "OutgoingInvoice"}
+	if so.total < 0 {
+		inv.voucherType = "OutgoingCreditNote"
+	}
 	cl.nextInvNo++
 	cl.nextVouchNo++
 	cl.invoices = append(cl.invoices, inv)

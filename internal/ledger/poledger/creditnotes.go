@@ -1,0 +1,68 @@
+package poledger
+
+import (
+	"context"
+
+	"github.com/bokfor/bokfor/internal/apierr"
+	"github.com/bokfor/bokfor/internal/ledger"
+	"github.com/bokfor/bokfor/internal/ledger/poweroffice"
+)
+
+// FindCreditNote finds the credit note carrying reference (its outgoing
+// invoice, or the credit sales order not invoiced yet).
+func (l *Ledger) FindCreditNote(ctx context.Context, _ string, reference string) (*ledger.Posted, error) {
+	if err := l.ready(ctx); err != nil {
+		return nil, err
+	}
+	return l.find(ctx, reference)
+}
+
+// PostCreditNote posts a sales order with negated lines related to the
+// invoice and invoices it without delivery. A full credit copies the
+// invoice's sales order lines.
+func (l *Ledger) PostCreditNote(ctx context.Context, c ledger.CreditNote) (*ledger.Posted, error) {
+	const op = "POST /SalesOrders/Complete"
+	if err := l.ready(ctx); err != nil {
+		return nil, err
+	}
+	if err := l.chart(ctx); err != nil {
+		return nil, err
+	}
+	inv, err := l.c.GetOutgoingInvoice(ctx, c.InvoiceID)
+	if err != nil {
+		return nil, err
+	}
+	in := poweroffice.SalesOrderPost{CustomerID: inv.CustomerID, SalesOrderStatus: poweroffice.StatusConfirmed, SalesOrderDate: c.IssueDate,
+		ExternalImportReference: c.Reference, CustomMatchingReference: c.Reference, RelatedInvoiceNo: &inv.InvoiceNo}
+	if c.Full {
+		so, err := l.c.GetSalesOrder(ctx, c.InvoiceID)
+		if err != nil {
+			return nil, err
+		}
+		for i, ln := range so.SalesOrderLines {
+			in.SalesOrderLines = append(in.SalesOrderLines, poweroffice.SalesOrderLine{ProductID: ln.ProductID, Description: ln.Description,
+				Quantity: -ln.Quantity, ProductUnitPrice: ln.ProductUnitPrice, SortOrder: i + 1})
+		}
+	} else {
+		lines, err := l.orderLines(ctx, op, c.Lines, nil, -1)
+		if err != nil {
+			return nil, err
+		}
+		in.SalesOrderLines = lines
+	}
+	so, err := l.c.CreateSalesOrder(ctx, in)
+	if apierr.Is(err, apierr.KindConflict) {
+		p, ferr := l.find(ctx, c.Reference)
+		if ferr != nil {
+			return nil, ferr
+		}
+		so.ID = p.ID
+	} else if err != nil {
+		return nil, err
+	}
+	note, err := l.invoiced(ctx, so.ID, c.IssueDate)
+	if err != nil {
+		return nil, err
+	}
+	return &ledger.Posted{ID: note.ID, Number: itoa(note.InvoiceNo), Gross: int64(note.TotalAmount.Ore())}, nil
+}
