@@ -341,10 +341,7 @@ func (a *Syncs) syncProduct(ctx context.Context, e *syncEnv, sku string, si *sho
 	case si == nil && lp == nil:
 		return nil
 	case si == nil:
-		if lp.Active {
-			res.note("%s: in the ledger only (creating shop products is not supported yet)", sku)
-		}
-		return nil
+		return a.createShopProduct(ctx, e, lp, res)
 	case lp == nil:
 		return a.createLedgerProduct(ctx, e, si, res)
 	}
@@ -438,6 +435,61 @@ func (a *Syncs) createLedgerProduct(ctx context.Context, e *syncEnv, si *shopIte
 	}
 	res.Created++
 	return nil
+}
+
+// createShopProduct creates the shop product of an active ledger product
+// when the tenant's create_products allows it, with the tax rule group of
+// the VAT rate the tenant maps to the product's VAT type, and links it.
+func (a *Syncs) createShopProduct(ctx context.Context, e *syncEnv, lp *ledger.CatalogProduct, res *SyncResult) error {
+	if !lp.Active {
+		return nil
+	}
+	if !e.t.Settings.CreateProducts {
+		res.note("%s: not in the shop and create_products is off", lp.SKU)
+		return nil
+	}
+	rate, ok := rateOfVATType(&e.t.Settings, lp.VATType)
+	if !ok {
+		res.note("%s: no VAT rule maps the ledger's VAT type %q to a rate", lp.SKU, lp.VATType)
+		return nil
+	}
+	id, err := e.sc.CreateProduct(ctx, shop.NewProduct{SKU: lp.SKU, Name: lp.Name, PriceNet: lp.UnitNet, Rate: rate, Active: true})
+	if err != nil {
+		if itemError(err) {
+			res.note("%s: shop refused the product: %v", lp.SKU, err)
+			return nil
+		}
+		return classify("create shop product "+lp.SKU, err)
+	}
+	res.Created++
+	p, err := e.sc.Product(ctx, id)
+	if err != nil {
+		return classify("read created shop product "+lp.SKU, err)
+	}
+	snap := productSnapshot{ShopProductID: id}
+	for _, it := range shopItems(&e.t.Settings, p) {
+		if it.SKU == lp.SKU {
+			snap.Fields = syncplan.Merge(nil, it.Record, ledgerRecord(lp), e.owners).Snapshot
+		}
+	}
+	b, _ := json.Marshal(snap)
+	if err := a.Store.PutLink(ctx, store.Link{TenantID: e.t.ID, Kind: store.LinkProduct, ShopID: lp.SKU, LedgerID: lp.ID, Snapshot: b}); err != nil {
+		return classify("store product link", err)
+	}
+	return nil
+}
+
+// rateOfVATType returns the VAT rate the tenant's first VAT rule with this
+// ledger VAT type maps.
+func rateOfVATType(s *tenant.Settings, vatType string) (domain.VATRate, bool) {
+	for _, v := range s.VAT {
+		if v.VATType == vatType {
+			if r, err := domain.ParseVATRate(v.Rate); err == nil {
+				return r, true
+			}
+		}
+	}
+	return 0, false
 }
 
 // findShopItem locates a SKU in the shop: through the link's snapshot

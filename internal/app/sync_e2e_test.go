@@ -232,6 +232,32 @@ func TestProductSyncBothWaysPerOwnership(t *testing.T) {
 		t.Fatalf("ledger SKU-KOPP = %q", got.Name)
 	}
 
+	// New in the ledger: an active product with a product number is
+	// created in the shop once; an inactive one and one without a product
+	// number (a fee, say) are not.
+	for _, req := range []fiken.ProductRequest{
+		{Name: "Te 100 g", UnitPrice: 4000, IncomeAccount: "3000", VatType: "MEDIUM", Active: true, ProductNumber: "SKU-TE"},
+		{Name: "Utgått", UnitPrice: 100, IncomeAccount: "3000", VatType: "HIGH", Active: false, ProductNumber: "SKU-OLD"},
+		{Name: "Frakt", UnitPrice: 9900, IncomeAccount: "3000", VatType: "HIGH", Active: true},
+	} {
+		if _, err := fc.CreateProduct(ctx, req); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if res := ss.runSync(t, workflows.SyncProducts); res.Created != 1 || res.Updated != 0 {
+		t.Fatalf("after new ledger products: %+v, want 1 created", res)
+	}
+	teID, teName, teNet, teActive := shopProduct(t, pc, "SKU-TE")
+	if teName != "Te 100 g" || teNet != 4000 || !teActive {
+		t.Fatalf("shop SKU-TE = %q %s active=%v, want the ledger's name, net 40.00, active", teName, teNet, teActive)
+	}
+	if te, err := pc.Product(ctx, teID); err != nil || te.TaxRate != 1500 {
+		t.Fatalf("shop SKU-TE tax rate %v, %v; want 15 %% (MEDIUM)", te.TaxRate, err)
+	}
+	if ids, err := pc.ProductIDsByReference(ctx, "SKU-OLD"); err != nil || len(ids) != 0 {
+		t.Fatalf("inactive ledger product reached the shop: %v, %v", ids, err)
+	}
+
 	// Everything settled: a further run writes nothing.
 	ss.assertQuiet(t, workflows.SyncProducts)
 	if v := ss.fk.Stats().RateViolations; v != 0 {

@@ -17,6 +17,17 @@ type ProductChange struct {
 	Active *bool
 }
 
+// NewProduct is a product the sync creates in the shop.
+type NewProduct struct {
+	SKU  string
+	Name string
+	// PriceNet is the base price excl. VAT in øre.
+	PriceNet int64
+	// Rate selects the shop's tax rule group with this VAT rate.
+	Rate   domain.VATRate
+	Active bool
+}
+
 // Catalog is what the product and stock sync need from a shop, beside
 // Shop. Implementations return *apierr.Error on failure and wrap
 // ErrNotFound for missing objects.
@@ -32,6 +43,9 @@ type Catalog interface {
 	ProductIDsBySKU(ctx context.Context, sku string) ([]string, error)
 	// UpdateProduct changes some fields of a product and nothing else.
 	UpdateProduct(ctx context.Context, productID string, c ProductChange) error
+	// CreateProduct creates a simple product (single attempt: callers look
+	// the SKU up first) and returns its id.
+	CreateProduct(ctx context.Context, p NewProduct) (string, error)
 	// StockLevels reads a product's stock rows in the configured shop.
 	StockLevels(ctx context.Context, productID string) ([]domain.StockLevel, error)
 	// SetStock sets a stock row's quantity.

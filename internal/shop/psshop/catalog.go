@@ -90,6 +90,25 @@ func (s *Shop) UpdateProduct(ctx context.Context, productID string, c shop.Produ
 	return s.c.UpdateProduct(ctx, n, u)
 }
 
+// CreateProduct creates a simple product in the home category with the
+// tax rule group of the rate.
+func (s *Shop) CreateProduct(ctx context.Context, p shop.NewProduct) (string, error) {
+	group, err := s.c.TaxRulesGroupFor(ctx, p.Rate)
+	if err != nil {
+		return "", err
+	}
+	if group == 0 {
+		return "", &apierr.Error{Kind: apierr.KindValidation, API: "prestashop", Op: "create product",
+			Message: fmt.Sprintf("the shop has no tax rule group with rate %s", p.Rate)}
+	}
+	id, err := s.c.CreateProduct(ctx, prestashop.NewProduct{Reference: p.SKU, Name: p.Name, PriceTaxExcl: money.Ore(p.PriceNet),
+		TaxRulesGroupID: group, Active: p.Active})
+	if err != nil {
+		return "", err
+	}
+	return strconv.Itoa(id), nil
+}
+
 // StockLevels reads the product's stock rows.
 func (s *Shop) StockLevels(ctx context.Context, productID string) ([]domain.StockLevel, error) {
 	n, err := objectID("product", productID)
