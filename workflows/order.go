@@ -158,6 +158,14 @@ func (o *orderImpl) run(ctx workflow.Context) (*OrderStatus, error) {
 		if done, res, err := o.stop(ctx, err); done {
 			return res, err
 		}
+		if view == nil {
+			// The operator skipped reading the order of a booked document:
+			// wait for the next event and read it then.
+			if _, res, done := o.wait(ctx, 0); done {
+				return res, nil
+			}
+			continue
+		}
 		if o.posted == nil && view.Posted != nil {
 			o.posted = view.Posted // booked by an earlier run
 			o.status.LedgerDocID, o.status.LedgerDocNo = o.posted.ID, o.posted.Number

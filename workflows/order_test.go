@@ -263,9 +263,16 @@ func TestOperatorMarksSettledAndDocumentNumberArrives(t *testing.T) {
 	env.OnActivity(orderActs.PostDocument, mock.Anything, mock.Anything).Return(&ledger.Posted{ID: "9"}, nil).Once()
 	env.OnActivity(orderActs.SendInvoice, mock.Anything, mock.Anything).Return(nil).Once()
 	env.OnActivity(orderActs.SetShopState, mock.Anything, mock.Anything).Return(nil).Once()
+	env.OnActivity(orderActs.NotifyCustomer, mock.Anything, mock.MatchedBy(func(in activities.NotifyCustomerInput) bool {
+		return in.Text == "Faktura 10042 er sendt. KID: 0000100429. Forfall: 2026-12-04. Å betale: 398.01 NOK."
+	})).Return(nil).Once()
 	env.RegisterDelayedCallback(func() {
-		env.SignalWorkflow(SignalDocument, DocumentInfo{DocumentID: "9", Number: "10042"})
+		env.SignalWorkflow(SignalDocument, DocumentInfo{DocumentID: "9", Number: "10042", KID: "0000100429", DueDate: "2026-12-04", Gross: 39801, Currency: "NOK"})
 	}, time.Hour)
+	// The same information again (the next watcher round) tells no one twice.
+	env.RegisterDelayedCallback(func() {
+		env.SignalWorkflow(SignalDocument, DocumentInfo{DocumentID: "9", Number: "10042", KID: "0000100429"})
+	}, 90*time.Minute)
 	env.RegisterDelayedCallback(func() {
 		v, _ := env.QueryWorkflow(QueryStatus)
 		var st OrderStatus
@@ -313,4 +320,29 @@ func TestOperatorCancelsParkedOrder(t *testing.T) {
 	}, time.Hour)
 	env.ExecuteWorkflow(Order, input)
 	require.Equal(t, StateCancelled, status(t, env).State)
+}
+
+// Skipping a failed re-read of a booked order waits for the next event
+// instead of acting on nothing.
+func TestSkippedReloadOfBookedOrderWaits(t *testing.T) {
+	t.Parallel()
+	env := newEnv(t)
+	env.OnActivity(orderActs.LoadOrder, mock.Anything, mock.Anything).Return(view("2", true, false, ledgerdoc.KindInvoice), nil).Once()
+	env.OnActivity(orderActs.LoadOrder, mock.Anything, mock.Anything).Return(nil,
+		temporal.NewNonRetryableApplicationError("read shop order: prestashop: not_found (HTTP 404)", activities.ErrTypeNotFound, nil)).Once()
+	env.OnActivity(orderActs.LoadOrder, mock.Anything, mock.Anything).Return(view("2", true, false, ledgerdoc.KindInvoice), nil)
+	env.OnActivity(orderActs.ResolveCustomer, mock.Anything, mock.Anything).Return("c-7", nil).Once()
+	env.OnActivity(orderActs.ResolveProducts, mock.Anything, mock.Anything).Return([]string{"p-1"}, nil).Once()
+	env.OnActivity(orderActs.PostDocument, mock.Anything, mock.Anything).Return(&ledger.Posted{ID: "9"}, nil).Once()
+	env.OnActivity(orderActs.SendInvoice, mock.Anything, mock.Anything).Return(nil).Once()
+	env.OnActivity(orderActs.SetShopState, mock.Anything, mock.Anything).Return(nil).Once()
+	env.RegisterDelayedCallback(func() { env.SignalWorkflow(SignalShopEvent, ShopEvent{ID: "e1"}) }, time.Hour)
+	env.RegisterDelayedCallback(func() {
+		env.SignalWorkflow(SignalOperator, OperatorAction{Action: ActionSkip, Note: "shop was down"})
+	}, 2*time.Hour)
+	env.RegisterDelayedCallback(func() { env.SignalWorkflow(SignalShopEvent, ShopEvent{ID: "e2"}) }, 3*time.Hour)
+	env.RegisterDelayedCallback(func() { env.SignalWorkflow(SignalSettled, SettledEvent{DocumentID: "9"}) }, 4*time.Hour)
+	env.ExecuteWorkflow(Order, input)
+	require.Equal(t, StateDone, status(t, env).State)
+	env.AssertExpectations(t)
 }
