@@ -18,6 +18,7 @@ import (
 	"github.com/bokfor/bokfor/internal/ledger/fiken"
 	"github.com/bokfor/bokfor/internal/money"
 	"github.com/bokfor/bokfor/internal/shop/prestashop"
+	"github.com/bokfor/bokfor/internal/sim/fikensim"
 	"github.com/bokfor/bokfor/internal/sim/prestashopsim"
 	"github.com/bokfor/bokfor/internal/store"
 	"github.com/bokfor/bokfor/internal/tenant"
@@ -449,6 +450,38 @@ func TestProductSyncResumesFromItsCursor(t *testing.T) {
 	}
 	if got := ledgerProduct(t, fc, "SKU-KAFFE").Name; got != "Kaffe (ny)" {
 		t.Fatalf("ledger SKU-KAFFE = %q after the next run", got)
+	}
+	ss.assertQuiet(t, workflows.SyncProducts)
+}
+
+// TestProductSyncNeverDuplicatesAfterLostResponses loses the responses of
+// the first ledger creates (applied, connection dropped): the retried
+// attempt finds those products and links them, so every SKU exists once.
+func TestProductSyncNeverDuplicatesAfterLostResponses(t *testing.T) {
+	t.Parallel()
+	ss := startSyncStack(t, func(s *tenant.Settings) { s.CreateProducts = true })
+	ctx := context.Background()
+	ss.fk.SetFaults(fikensim.Faults{DropAfterCommitRate: 1, MaxFaults: 2})
+	res := ss.runSync(t, workflows.SyncProducts)
+	ss.fk.SetFaults(fikensim.Faults{})
+	if got := ss.fk.Stats().FaultsInjected; got != 2 {
+		t.Fatalf("%d faults injected, want 2", got)
+	}
+	all, err := ss.fikenClient(t).ListProducts(ctx, fiken.ProductFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]int{}
+	for _, p := range all {
+		seen[p.ProductNumber]++
+	}
+	if len(all) != 7 || len(seen) != 7 {
+		t.Fatalf("ledger has %d products for %d SKUs (%v), want 7 each once; result %+v", len(all), len(seen), seen, res)
+	}
+	for sku := range seen {
+		if _, err := ss.store.LinkByShopID(ctx, "demo", store.LinkProduct, sku); err != nil {
+			t.Errorf("no link for %s: %v", sku, err)
+		}
 	}
 	ss.assertQuiet(t, workflows.SyncProducts)
 }
