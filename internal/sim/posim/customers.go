@@ -34,7 +34,7 @@ type customer struct {
 	CurrencyCode            string   `json:"CurrencyCode"`
 	IsArchived              bool     `json:"IsArchived"`
 	IsVatFree               bool     `json:"IsVatFree"`
-	MailAddress             *address `json:"MailAddress"`
+	MailAddress             *address `json:"MailAddress,omitempty"`
 	ContactCreated          string   `json:"ContactCreatedDateTimeOffset"`
 	CustomerCreated         string   `json:"CustomerCreatedDateTimeOffset"`
 	LastChanged             string   `json:"LastChangedDateTimeOffset"`

@@ -37,10 +37,9 @@ func applyPatch[T any](r *http.Request, obj *T, readOnly []string) *apiErr {
 		if slices.ContainsFunc(readOnly, func(f string) bool { return strings.EqualFold(f, parts[0]) }) {
 			return badRequest("%s is read-only", parts[0])
 		}
+		// A field absent from the rendering (null nested object) is
+		// accepted here; the decode below refuses unknown fields.
 		field := canonical(m, parts[0])
-		if field == "" {
-			return badRequest("the object has no field %q", parts[0])
-		}
 		target, key := m, field
 		if len(parts) == 2 {
 			sub, ok := m[field].(map[string]any)
@@ -74,12 +73,13 @@ func applyPatch[T any](r *http.Request, obj *T, readOnly []string) *apiErr {
 	return nil
 }
 
-// canonical returns the map's key matching name case-insensitively.
+// canonical returns the map's key matching name case-insensitively, or
+// name when there is none.
 func canonical(m map[string]any, name string) string {
 	for k := range m {
 		if strings.EqualFold(k, name) {
 			return k
 		}
 	}
-	return ""
+	return name
 }
