@@ -48,6 +48,13 @@ fuzz:
 		$(GO) test ./internal/webhook -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) || exit 1; \
 	done
 
+# The full chaos run: 1000 orders through real processes with faults,
+# kills and restarts, invariants checked (docs/reliability.md). A short
+# run is part of `make test` (internal/chaos). CHAOS_FLAGS e.g. "--orders 200".
+CHAOS_FLAGS ?=
+chaos: $(TEMPORAL_CLI) build
+	$(BIN)/bokfor chaos $(CHAOS_FLAGS)
+
 # Re-record the workflow histories that workflows/replay_test.go replays
 # (real PostgreSQL, Temporal dev server, simulators); commit the JSON files.
 record-histories: $(TEMPORAL_CLI)

@@ -45,6 +45,7 @@ func newRoot(e *env) *cobra.Command {
 		newSimCmd(e),
 		newOrdersCmd(e), newPreviewCmd(e),
 		newChaosCmd(e),
+		newChaosCmd(e),
 		newBenchCmd(e),
 	)
 	return root
