@@ -15,11 +15,13 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/bokfor/bokfor/internal/app"
+	"github.com/bokfor/bokfor/internal/codec"
 	"github.com/bokfor/bokfor/internal/config"
 	"github.com/bokfor/bokfor/internal/devserver"
 	"github.com/bokfor/bokfor/internal/metrics"
 	"github.com/bokfor/bokfor/internal/secrets"
 	"github.com/bokfor/bokfor/internal/store"
+	"github.com/bokfor/bokfor/internal/temporalclient"
 	"github.com/bokfor/bokfor/internal/tenant"
 )
 
@@ -107,6 +109,8 @@ func runDev(ctx context.Context, e *env, p *proc, stateDir string, ports devPort
 		DBFile:        filepath.Join(stateDir, "temporal.db"),
 		ClientOptions: opts,
 		Output:        logFile,
+		// The Web UI shows the encrypted payloads through the starter's codec.
+		UICodecEndpoint: fmt.Sprintf("http://127.0.0.1:%d/codec", ports.Starter),
 	})
 	if err != nil {
 		return err
@@ -136,10 +140,16 @@ func runDev(ctx context.Context, e *env, p *proc, stateDir string, ports devPort
 		return app.RunWorker(gctx, app.WorkerDeps{Log: p.log.Named("worker"), Temporal: c, Store: s, Metrics: m, Connectors: conns, ScheduleEvery: time.Minute,
 			TaskQueue: p.cfg.TaskQueue, MetricsAddr: fmt.Sprintf("127.0.0.1:%d", ports.Metrics), Ready: func() { close(workerUp) }})
 	})
+	pc, err := temporalclient.PayloadCodec(&p.cfg)
+	if err != nil {
+		return err
+	}
+	devCodec := codec.Handler(pc, codec.HandlerOptions{Open: true, AllowOrigins: []string{
+		fmt.Sprintf("http://127.0.0.1:%d", ports.UI), fmt.Sprintf("http://localhost:%d", ports.UI)}})
 	starterUp := make(chan struct{})
 	g.Go(func() error {
 		return app.RunStarter(gctx, app.StarterDeps{Log: p.log.Named("starter"), Temporal: c, Store: s, Metrics: m,
-			Addr: fmt.Sprintf("127.0.0.1:%d", ports.Starter), TaskQueue: p.cfg.TaskQueue, Ready: func(string) { close(starterUp) }})
+			Addr: fmt.Sprintf("127.0.0.1:%d", ports.Starter), TaskQueue: p.cfg.TaskQueue, Ready: func(string) { close(starterUp) }, Codec: devCodec})
 	})
 	select {
 	case <-starterUp:

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"strings"
+
 	"github.com/spf13/cobra"
 
 	"github.com/bokfor/bokfor/internal/app"
@@ -40,7 +42,7 @@ func newStarterCmd(e *env) *cobra.Command {
 			return err
 		}
 		// The codec endpoint is on only with BOKFOR_CODEC_TOKEN set.
-		codecHandler := codec.Handler(pc, codec.HandlerOptions{Token: e.getenv("BOKFOR_CODEC_TOKEN"), AllowOrigin: e.getenv("BOKFOR_CODEC_CORS_ORIGIN")})
+		codecHandler := codec.Handler(pc, codec.HandlerOptions{Token: e.getenv("BOKFOR_CODEC_TOKEN"), AllowOrigins: strings.Fields(e.getenv("BOKFOR_CODEC_CORS_ORIGINS"))})
 		return app.RunStarter(ctx, app.StarterDeps{Log: p.log, Temporal: c, Store: s, Metrics: m, Addr: p.cfg.HTTPAddr, TaskQueue: p.cfg.TaskQueue, Codec: codecHandler})
 	}
 	return cmd

@@ -148,8 +148,9 @@ func TestHandlerNeedsTheToken(t *testing.T) {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/codec/", http.StripPrefix("/codec", Handler(c, HandlerOptions{Token: "op-token", AllowOrigin: "http://127.0.0.1:8233"})))
+	mux.Handle("/codec/", http.StripPrefix("/codec", Handler(c, HandlerOptions{Token: "op-token", AllowOrigins: []string{"http://127.0.0.1:8233"}})))
 	mux.Handle("/off/", http.StripPrefix("/off", Handler(c, HandlerOptions{})))
+	mux.Handle("/open/", http.StripPrefix("/open", Handler(c, HandlerOptions{Open: true})))
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 	post := func(path, token string) (int, string) {
@@ -176,6 +177,9 @@ func TestHandlerNeedsTheToken(t *testing.T) {
 	if code, _ := post("/off/decode", "op-token"); code != http.StatusNotFound {
 		t.Fatalf("endpoint without a token configured: %d, want 404", code)
 	}
+	if code, _ := post("/open/decode", ""); code != http.StatusOK {
+		t.Fatalf("open (dev) endpoint: %d, want 200", code)
+	}
 	code, out := post("/codec/decode", "op-token")
 	if code != http.StatusOK {
 		t.Fatalf("decode: %d %s", code, out)
@@ -189,6 +193,7 @@ func TestHandlerNeedsTheToken(t *testing.T) {
 		t.Fatalf("decoded %v (%v)", m, err)
 	}
 	req, _ := http.NewRequest(http.MethodOptions, srv.URL+"/codec/decode", nil)
+	req.Header.Set("Origin", "http://127.0.0.1:8233")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

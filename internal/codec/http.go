@@ -3,6 +3,7 @@ package codec
 import (
 	"crypto/subtle"
 	"net/http"
+	"slices"
 	"strings"
 
 	"go.temporal.io/sdk/converter"
@@ -10,13 +11,16 @@ import (
 
 // HandlerOptions configure the codec endpoint.
 type HandlerOptions struct {
-	// Token is the bearer token an operator (or the Web UI, with "include
-	// cross-origin credentials") must present. Empty: the endpoint is off
-	// and answers 404 — decrypted payloads are personal data.
+	// Token is the bearer token an operator (or the Web UI, passing its
+	// access token) must present. Empty: the endpoint is off and answers
+	// 404 — decrypted payloads are personal data — unless Open is set.
 	Token string
-	// AllowOrigin is the Web UI's origin for CORS, e.g.
+	// Open serves without a token: only for `bokfor dev`, whose starter
+	// listens on 127.0.0.1 and whose data is made up.
+	Open bool
+	// AllowOrigins are the Web UI origins allowed by CORS, e.g.
 	// "http://127.0.0.1:8233"; empty: no CORS headers.
-	AllowOrigin string
+	AllowOrigins []string
 }
 
 // Handler returns the remote codec endpoint the Temporal Web UI and CLI
@@ -26,8 +30,8 @@ type HandlerOptions struct {
 func Handler(c *Codec, o HandlerOptions) http.Handler {
 	inner := converter.NewPayloadCodecHTTPHandler(c)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if o.AllowOrigin != "" {
-			w.Header().Set("Access-Control-Allow-Origin", o.AllowOrigin)
+		if origin := r.Header.Get("Origin"); origin != "" && slices.Contains(o.AllowOrigins, origin) {
+			w.Header().Set("Access-Control-Allow-Origin", origin)
 			w.Header().Set("Access-Control-Allow-Credentials", "true")
 			w.Header().Set("Access-Control-Allow-Headers", "Authorization,Content-Type,X-Namespace")
 			w.Header().Set("Access-Control-Allow-Methods", "POST,OPTIONS")
@@ -36,6 +40,10 @@ func Handler(c *Codec, o HandlerOptions) http.Handler {
 				w.WriteHeader(http.StatusNoContent)
 				return
 			}
+		}
+		if o.Open {
+			inner.ServeHTTP(w, r)
+			return
 		}
 		if o.Token == "" {
 			http.NotFound(w, r)

@@ -37,6 +37,9 @@ type Options struct {
 	ClientOptions client.Options
 	// Output receives the server's stdout and stderr; nil: discarded.
 	Output io.Writer
+	// UICodecEndpoint is the remote codec the Web UI decodes payloads
+	// with (e.g. the starter's /codec); empty: none.
+	UICodecEndpoint string
 }
 
 // ErrNoBinary means the temporal CLI was not found.
@@ -111,6 +114,10 @@ func Start(ctx context.Context, o Options) (*testsuite.DevServer, error) {
 			return nil, err
 		}
 	}
+	extra := Args(o.DBFile)
+	if o.UICodecEndpoint != "" {
+		extra = append(extra, "--ui-codec-endpoint", o.UICodecEndpoint)
+	}
 	srv, err := testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
 		ExistingPath:  bin,
 		ClientOptions: &co,
@@ -118,7 +125,7 @@ func Start(ctx context.Context, o Options) (*testsuite.DevServer, error) {
 		EnableUI:      o.UIPort != "",
 		UIPort:        o.UIPort,
 		LogLevel:      "warn",
-		ExtraArgs:     Args(o.DBFile),
+		ExtraArgs:     extra,
 		Stdout:        out,
 		Stderr:        out,
 	})
