@@ -20,10 +20,11 @@ import (
 
 // Schedule kinds, the prefixes of their schedule ids.
 const (
-	SchedulePollOrders  = "poll-orders"
-	ScheduleSettlements = "watch-settlements"
-	ScheduleProducts    = "sync-products"
-	ScheduleStock       = "sync-stock"
+	SchedulePollOrders  = workflows.ScheduleKindPollOrders
+	ScheduleSettlements = workflows.ScheduleKindSettlements
+	ScheduleProducts    = workflows.ScheduleKindProducts
+	ScheduleStock       = workflows.ScheduleKindStock
+	ScheduleCustomers   = "sync-customers"
 )
 
 // Scheduler keeps one Temporal schedule per tenant and periodic workflow
@@ -58,6 +59,7 @@ func wanted(ts []store.TenantRow) map[string]wantedSchedule {
 		add(t, ScheduleSettlements, t.Settings.Schedules.Settlement, workflows.WatchSettlements)
 		add(t, ScheduleProducts, t.Settings.Schedules.Products, workflows.SyncProducts)
 		add(t, ScheduleStock, t.Settings.Schedules.Stock, workflows.SyncStock)
+		add(t, ScheduleCustomers, t.Settings.Schedules.Customers, workflows.SyncCustomers)
 	}
 	return out
 }
@@ -109,7 +111,7 @@ func (s *Scheduler) Reconcile(ctx context.Context) error {
 
 // managedSchedule reports whether a schedule id is one of ours.
 func managedSchedule(id string) bool {
-	for _, k := range []string{SchedulePollOrders, ScheduleSettlements, ScheduleProducts, ScheduleStock} {
+	for _, k := range []string{SchedulePollOrders, ScheduleSettlements, ScheduleProducts, ScheduleStock, ScheduleCustomers} {
 		if strings.HasPrefix(id, k+"-") {
 			return true
 		}

@@ -24,6 +24,9 @@ const (
 	// OutcomeStored: not about an order (customer, product, stock...);
 	// stored and marked delivered, not signalled (no sync workflow yet).
 	OutcomeStored = "stored"
+	// OutcomeSync: a product or stock event; stored, delivered, and the
+	// tenant's matching sync triggered.
+	OutcomeSync = "sync"
 	// OutcomeDeferred: stored, but left to the relay (Temporal unreachable,
 	// or an older event of the tenant is still waiting).
 	OutcomeDeferred = "deferred"
@@ -63,13 +66,26 @@ func shopEventID(source, deliveryKey string) string { return source + ":" + deli
 // non-nil error means the event is still undelivered (the relay retries).
 func (d dispatcher) route(ctx context.Context, e store.InboxEvent, ev Event, checkOlder bool) (string, error) {
 	if ev.Kind != KindOrder {
-		// Customer, product and stock events will trigger the sync of that
-		// one object once the sync workflows exist; until then they are
-		// only kept in the inbox (the periodic syncs pick the change up).
+		// Product and stock events run the tenant's product or stock sync
+		// now (it is incremental, so it handles this object and whatever
+		// else changed). Customer and other events are kept in the inbox;
+		// the periodic syncs pick them up. A failed trigger is only logged:
+		// the schedule runs anyway at its interval.
+		outcome := OutcomeStored
+		if kind := syncKind(ev.Kind); kind != "" {
+			sctx, cancel := context.WithTimeout(ctx, d.signalTimeout)
+			err := d.signaler.TriggerSync(sctx, e.TenantID, kind)
+			cancel()
+			if err != nil {
+				d.log.Warn("webhook: trigger sync", zap.String("tenant", e.TenantID), zap.String("schedule", kind), zap.Error(err))
+			} else {
+				outcome = OutcomeSync
+			}
+		}
 		if err := d.store.MarkDelivered(ctx, e.ID); err != nil {
 			return OutcomeDeferred, err
 		}
-		return OutcomeStored, nil
+		return outcome, nil
 	}
 	if ev.StateID != "" {
 		echo, err := d.store.IsExpectedEcho(ctx, e.TenantID, ev.ResourceID, ev.StateID)
@@ -149,4 +165,16 @@ func Replay(ctx context.Context, st *store.Store, sig Signaler, id int64) (Repla
 		return ReplayResult{}, err
 	}
 	return ReplayResult{WorkflowID: workflows.OrderWorkflowID(e.TenantID, ev.ResourceID), Event: se}, nil
+}
+
+// syncKind is the schedule kind a non-order event triggers, or "".
+func syncKind(kind string) string {
+	switch kind {
+	case KindProduct:
+		return workflows.ScheduleKindProducts
+	case KindStock:
+		return workflows.ScheduleKindStock
+	default:
+		return ""
+	}
 }

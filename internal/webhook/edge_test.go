@@ -126,6 +126,49 @@ func TestEdge(t *testing.T) {
 		}
 	})
 
+	t.Run("product and stock events trigger the tenant's sync", func(t *testing.T) {
+		t.Parallel()
+		st, _ := newStore(t)
+		addTenant(t, st, "syn-ps", "prestashop", psSecret, false)
+		rec := &triggerRecorder{Signaler: real}
+		e := newEdge(t, st, rec)
+		for _, body := range []string{
+			`{"action":"update","entity":"Product","data":{"id":"5","date_upd":"2026-11-25 12:00:00"}}`,
+			`{"action":"update","entity":"StockAvailable","data":{"id":"9","id_product":"5","date_upd":"2026-11-25 12:00:01"}}`,
+			`{"action":"update","entity":"Customer","data":{"id":"3","date_upd":"2026-11-25 12:00:02"}}`,
+		} {
+			code, a := e.post("/webhooks/syn-ps/prestashop?token="+psSecret, nil, []byte(body))
+			want := OutcomeSync
+			if strings.Contains(body, "Customer") {
+				want = OutcomeStored
+			}
+			if code != 202 || a.Status != want {
+				t.Fatalf("%s: %d %q, want 202 %q", body, code, a.Status, want)
+			}
+		}
+		want := []string{"syn-ps/" + workflows.ScheduleKindProducts, "syn-ps/" + workflows.ScheduleKindStock}
+		if got := rec.list(); strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Fatalf("triggered %v, want %v", got, want)
+		}
+		// The real trigger: a missing schedule (sync off) is no error; an
+		// existing one runs.
+		ctx := context.Background()
+		if err := real.TriggerSync(ctx, "syn-ps", workflows.ScheduleKindStock); err != nil {
+			t.Fatalf("trigger of a missing schedule: %v", err)
+		}
+		id := workflows.ScheduleID(workflows.ScheduleKindProducts, "syn-ps")
+		h, err := tc.ScheduleClient().Create(ctx, client.ScheduleOptions{ID: id,
+			Spec:   client.ScheduleSpec{Intervals: []client.ScheduleIntervalSpec{{Every: time.Hour}}},
+			Action: &client.ScheduleWorkflowAction{ID: id, Workflow: "SyncProducts", TaskQueue: testQueue}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = h.Delete(ctx) }()
+		if err := real.TriggerSync(ctx, "syn-ps", workflows.ScheduleKindProducts); err != nil {
+			t.Fatalf("trigger: %v", err)
+		}
+	})
+
 	t.Run("replayed deliveries are stored and signalled once", func(t *testing.T) {
 		t.Parallel()
 		st, _ := newStore(t)

@@ -12,9 +12,9 @@ const (
 	KindOrder = "order"
 	// KindCustomer events will trigger the customer sync (not yet built).
 	KindCustomer = "customer"
-	// KindProduct events will trigger the product sync (not yet built).
+	// KindProduct events trigger the tenant's product sync.
 	KindProduct = "product"
-	// KindStock events will trigger the stock sync (not yet built).
+	// KindStock events trigger the tenant's stock sync.
 	KindStock = "stock"
 	// KindOther events are stored for the record and not acted on.
 	KindOther = "other"

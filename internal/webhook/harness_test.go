@@ -108,6 +108,10 @@ func (f *flakySignaler) SignalOrder(ctx context.Context, tenantID, orderID strin
 	return nil
 }
 
+func (f *flakySignaler) TriggerSync(ctx context.Context, tenantID, kind string) error {
+	return f.next.TriggerSync(ctx, tenantID, kind)
+}
+
 func (f *flakySignaler) set(down bool, downFor ...string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -230,4 +234,24 @@ func value(t *testing.T, c prometheus.Metric) float64 {
 func isNotFound(err error) bool {
 	var nf *serviceerror.NotFound
 	return errors.As(err, &nf)
+}
+
+// triggerRecorder records TriggerSync calls and passes signals on.
+type triggerRecorder struct {
+	Signaler
+	mu       sync.Mutex
+	triggers []string
+}
+
+func (r *triggerRecorder) TriggerSync(_ context.Context, tenantID, kind string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.triggers = append(r.triggers, tenantID+"/"+kind)
+	return nil
+}
+
+func (r *triggerRecorder) list() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.triggers...)
 }
