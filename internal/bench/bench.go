@@ -133,11 +133,14 @@ func Run(ctx context.Context, o Options, out io.Writer) (*Report, error) {
 		if !slices.Contains(o.Scenarios, name) {
 			return nil
 		}
-		t0 := time.Now()
+		t0, load0 := time.Now(), loadAvg()
 		if err := fn(); err != nil {
 			return fmt.Errorf("scenario %s: %w", name, err)
 		}
-		fmt.Fprintf(out, "  (%s took %s)\n\n", name, time.Since(t0).Round(time.Second))
+		note := fmt.Sprintf("%s took %s; load average %s before, %s after (%d CPUs: more means other work competed)",
+			name, time.Since(t0).Round(time.Second), load0, loadAvg(), runtime.NumCPU())
+		rep.Run.Notes = append(rep.Run.Notes, note)
+		fmt.Fprintf(out, "  (%s)\n\n", note)
 		return nil
 	}
 	err = run(ScenarioCalls, func() error {
@@ -236,4 +239,17 @@ func memTotalMB() int64 {
 		}
 	}
 	return kb / 1024
+}
+
+// loadAvg returns the 1- and 5-minute load averages of the machine.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 2 {
+		return "?"
+	}
+	return f[0] + "/" + f[1]
 }

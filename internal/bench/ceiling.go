@@ -56,7 +56,10 @@ type CeilingResult struct {
 	SelfPeakRSSMB   float64 `json:"self_peak_rss_mb"`
 	ServerPeakRSSMB float64 `json:"server_peak_rss_mb"`
 	SignalSeconds   float64 `json:"signal_seconds"`
-	HistoryEvents   int     `json:"history_events_sample,omitempty"`
+	// HistoryEvents and ActivitiesSample describe one order's history
+	// (the middle order): its length and activities by type.
+	HistoryEvents    int            `json:"history_events_sample,omitempty"`
+	ActivitiesSample map[string]int `json:"activities_sample,omitempty"`
 }
 
 // runCeiling books orders for tenants with limits and latency off, from
@@ -98,8 +101,8 @@ func runCeiling(ctx context.Context, env *Env, tenants, orders, concurrency int)
 	res.Engine = cost(orders, lastDoc.Sub(u0.at), u0, u1)
 	res.Engine.LedgerRequests = w.fk.Stats().Requests - l0
 	res.SelfPeakRSSMB, res.ServerPeakRSSMB = mb(u1.selfPeakRSS), mb(u1.serverPeakRSS)
-	if n, err := historyLength(ctx, w, ps[len(ps)/2]); err == nil {
-		res.HistoryEvents = n
+	if n, acts, err := historyLength(ctx, w, ps[len(ps)/2]); err == nil {
+		res.HistoryEvents, res.ActivitiesSample = n, acts
 	}
 
 	plain, err := runPlain(ctx, tenants, orders)
@@ -116,17 +119,25 @@ func runCeiling(ctx context.Context, env *Env, tenants, orders, concurrency int)
 	return res, nil
 }
 
-// historyLength counts the history events of one order's workflow.
-func historyLength(ctx context.Context, w *world, p placed) (int, error) {
+// historyLength counts the history events of one order's workflow and
+// its activities by type (local activities appear as markers).
+func historyLength(ctx context.Context, w *world, p placed) (int, map[string]int, error) {
 	it := w.env.Temporal.GetWorkflowHistory(ctx, workflows.OrderWorkflowID(p.Tenant, p.ID), "", false, 0)
-	n := 0
+	n, acts := 0, map[string]int{}
 	for it.HasNext() {
-		if _, err := it.Next(); err != nil {
-			return 0, err
+		ev, err := it.Next()
+		if err != nil {
+			return 0, nil, err
 		}
 		n++
+		if a := ev.GetActivityTaskScheduledEventAttributes(); a != nil {
+			acts[a.GetActivityType().GetName()]++
+		}
+		if m := ev.GetMarkerRecordedEventAttributes(); m != nil {
+			acts["marker:"+m.GetMarkerName()]++
+		}
 	}
-	return n, nil
+	return n, acts, nil
 }
 
 func cost(orders int, d time.Duration, u0, u1 usage) Cost {

@@ -95,6 +95,24 @@ func (d *docRecorder) requestsBetween(from, to time.Time) int {
 	return n
 }
 
+// perSecond counts API request arrivals in one-second buckets from from
+// to to.
+func (d *docRecorder) perSecond(from, to time.Time) []int {
+	n := int(to.Sub(from)/time.Second) + 1
+	if n <= 0 {
+		return nil
+	}
+	out := make([]int, n)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, t := range d.arrivals {
+		if i := int(t.Sub(from) / time.Second); !t.Before(from) && i < n {
+			out[i]++
+		}
+	}
+	return out
+}
+
 // span returns the first and last creation time of refs' documents.
 func (d *docRecorder) span(refs []string) (first, last time.Time) {
 	d.mu.Lock()

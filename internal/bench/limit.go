@@ -31,6 +31,9 @@ type LimitResult struct {
 	Status429       int64   `json:"status_429"`
 	MaxInFlight     int64   `json:"max_in_flight"`
 	SignalSeconds   float64 `json:"signal_seconds"`
+	// PerSecond are the ledger requests in each second from the hand-over
+	// of the backlog to the last document (for charts).
+	PerSecond []int `json:"ledger_requests_per_second"`
 }
 
 // runLimit hands a backlog of orders of one tenant to bokfor at once,
@@ -75,6 +78,7 @@ func runLimit(ctx context.Context, env *Env, orders, latencyMS, concurrency int)
 		RateViolations: st1.RateViolations - st0.RateViolations, Status429: st1.ByStatus["429"] - st0.ByStatus["429"],
 		MaxInFlight: st1.MaxInFlight, SignalSeconds: signalled.Sub(t0).Seconds()}
 	r.RequestsPerOrder = float64(r.LedgerRequests) / float64(orders)
+	r.PerSecond = w.docs.perSecond(t0, last)
 	if d := last.Sub(first).Seconds(); d > 0 {
 		r.AchievedRPS = float64(w.docs.requestsBetween(first, last)) / d
 	}

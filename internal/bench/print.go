@@ -3,6 +3,7 @@ package bench
 import (
 	"fmt"
 	"io"
+	"sort"
 	"text/tabwriter"
 )
 
@@ -44,6 +45,18 @@ func printCeiling(out io.Writer, r *CeilingResult) {
 	})
 	fmt.Fprintf(out, "  durability costs ×%.1f in throughput and ×%.1f in CPU per order; peak RSS: bench process %.0f MB, dev server %.0f MB; %d history events per order\n",
 		r.ThroughputRatio, r.CPURatio, r.SelfPeakRSSMB, r.ServerPeakRSSMB, r.HistoryEvents)
+	if len(r.ActivitiesSample) > 0 {
+		keys := make([]string, 0, len(r.ActivitiesSample))
+		for k := range r.ActivitiesSample {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		fmt.Fprintf(out, "  one order's activities:")
+		for _, k := range keys {
+			fmt.Fprintf(out, " %s ×%d", k, r.ActivitiesSample[k])
+		}
+		fmt.Fprintln(out)
+	}
 }
 
 func printLatency(out io.Writer, r *LatencyResult) {
