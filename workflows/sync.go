@@ -53,3 +53,10 @@ func SyncProducts(ctx workflow.Context, in PollInput) (activities.SyncResult, er
 func SyncStock(ctx workflow.Context, in PollInput) (activities.SyncResult, error) {
 	return runSync(ctx, "stock", syncActs.SyncStock, in)
 }
+
+// SyncCustomers is the customer sync, run by a per-tenant schedule: ledger
+// customers are imported into the shop (matched before created) and
+// changes of linked customers move per the tenant's field ownership.
+func SyncCustomers(ctx workflow.Context, in PollInput) (activities.SyncResult, error) {
+	return runSync(ctx, "customers", syncActs.SyncCustomers, in)
+}

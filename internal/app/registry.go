@@ -13,4 +13,5 @@ func registerWorkflows(w worker.Registry) {
 	w.RegisterWorkflow(workflows.WatchSettlements)
 	w.RegisterWorkflow(workflows.SyncProducts)
 	w.RegisterWorkflow(workflows.SyncStock)
+	w.RegisterWorkflow(workflows.SyncCustomers)
 }

@@ -15,6 +15,7 @@ import (
 	"go.uber.org/zap/zaptest"
 
 	"github.com/bokfor/bokfor/activities"
+	"github.com/bokfor/bokfor/internal/domain"
 	"github.com/bokfor/bokfor/internal/ledger/fiken"
 	"github.com/bokfor/bokfor/internal/money"
 	"github.com/bokfor/bokfor/internal/shop/prestashop"
@@ -484,4 +485,102 @@ func TestProductSyncNeverDuplicatesAfterLostResponses(t *testing.T) {
 		}
 	}
 	ss.assertQuiet(t, workflows.SyncProducts)
+}
+
+func shopCustomers(t *testing.T, pc *prestashop.Client, email string) []domain.Customer {
+	t.Helper()
+	cs, err := pc.CustomersByEmail(context.Background(), email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cs
+}
+
+func TestCustomerSyncImportsOnceAndMovesChangesPerOwnership(t *testing.T) {
+	t.Parallel()
+	ss := startSyncStack(t, func(s *tenant.Settings) {
+		s.CustomerFields = map[string]string{"name": "newest", "email": "newest", "organization_number": "ledger"}
+	})
+	ctx := context.Background()
+	fc, pc := ss.fikenClient(t), ss.shopClient(t)
+	ids := map[string]int64{}
+	for key, req := range map[string]fiken.ContactRequest{
+		"ola":  {Name: "Ola Hansen", Email: "ola@example.no", Customer: true, Address: &fiken.Address{StreetAddress: "Storgata 5", PostCode: "0155", City: "Oslo", Country: "Norge"}},
+		"kari": {Name: "Kari Nordmann", Email: "kari@example.no", Customer: true},
+		"bygg": {Name: "Bygg AS", Email: "post@bygg.no", OrganizationNumber: "999888777", Customer: true, Address: &fiken.Address{StreetAddress: "Industriveien 1", PostCode: "5003", City: "Bergen", Country: "Norge"}},
+		"anon": {Name: "Uten Epost", Customer: true},
+	} {
+		id, err := fc.CreateContact(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[key] = id
+	}
+	addressesBefore := ss.ps.Stats().Requests["POST addresses"]
+
+	// Ledger customers reach the shop: Ola and Bygg AS are created with
+	// their addresses, Kari (already a shop customer) is matched by
+	// e-mail, the contact without e-mail is skipped.
+	res := ss.runSync(t, workflows.SyncCustomers)
+	if res.Created != 2 || res.Skipped != 1 || res.Conflicts != 0 {
+		t.Fatalf("first customer sync %+v, want 2 created and 1 skipped", res)
+	}
+	for _, email := range []string{"ola@example.no", "kari@example.no", "post@bygg.no"} {
+		if cs := shopCustomers(t, pc, email); len(cs) != 1 {
+			t.Fatalf("%d shop customers with %s, want exactly 1: %+v", len(cs), email, cs)
+		}
+	}
+	if n := ss.ps.Stats().Requests["POST addresses"] - addressesBefore; n != 2 {
+		t.Fatalf("%d addresses created, want 2 (Ola's and Bygg AS's)", n)
+	}
+	bygg := shopCustomers(t, pc, "post@bygg.no")[0]
+	if bygg.Company != "Bygg AS" || bygg.OrgNumber != "999888777" {
+		t.Fatalf("shop Bygg AS = %+v, want the company and its organisation number", bygg)
+	}
+	ss.assertQuiet(t, workflows.SyncCustomers)
+	if cs := shopCustomers(t, pc, "ola@example.no"); len(cs) != 1 {
+		t.Fatalf("after a second run %d shop customers with ola@example.no, want 1", len(cs))
+	}
+
+	// Shop → ledger: Ola's new last name (newest) reaches the ledger.
+	ola := shopCustomers(t, pc, "ola@example.no")[0]
+	olaID, _ := strconv.Atoi(ola.ID)
+	last := "Berg"
+	if err := pc.UpdateCustomer(ctx, olaID, prestashop.CustomerUpdate{LastName: &last}); err != nil {
+		t.Fatal(err)
+	}
+	// Ledger → shop: Kari's new e-mail (newest) reaches the shop.
+	kari := shopCustomers(t, pc, "kari@example.no")[0]
+	if err := fc.ModifyContact(ctx, ids["kari"], fiken.ContactWriteOnly{}, func(r *fiken.ContactRequest) { r.Email = "kari.nordmann@example.no" }); err != nil {
+		t.Fatal(err)
+	}
+	// The organisation number is ledger-owned: a change in the shop is put back.
+	byggID, _ := strconv.Atoi(bygg.ID)
+	wrong := "111222333"
+	if err := pc.UpdateCustomer(ctx, byggID, prestashop.CustomerUpdate{OrgNumber: &wrong}); err != nil {
+		t.Fatal(err)
+	}
+	res = ss.runSync(t, workflows.SyncCustomers)
+	if res.Updated != 3 || res.Created != 0 || res.Conflicts != 0 {
+		t.Fatalf("after changes on both sides: %+v, want 3 updated", res)
+	}
+	if ct, err := fc.GetContact(ctx, ids["ola"]); err != nil || ct.Name != "Ola Berg" {
+		t.Fatalf("ledger Ola = %q, %v; want the shop's new name", ct.Name, err)
+	}
+	if c, err := pc.Customer(ctx, mustAtoi(t, kari.ID)); err != nil || c.Email != "kari.nordmann@example.no" {
+		t.Fatalf("shop Kari = %+v, %v; want the ledger's new e-mail", c, err)
+	}
+	if c, err := pc.Customer(ctx, byggID); err != nil || c.OrgNumber != "999888777" {
+		t.Fatalf("shop Bygg AS org = %q, %v; want the ledger's 999888777 back", c.OrgNumber, err)
+	}
+	ss.assertQuiet(t, workflows.SyncCustomers)
+}
+
+func mustAtoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

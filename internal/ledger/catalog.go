@@ -3,6 +3,8 @@ package ledger
 import (
 	"context"
 	"time"
+
+	"github.com/bokfor/bokfor/internal/domain"
 )
 
 // CatalogProduct is a ledger product as the product and stock sync see it.
@@ -45,4 +47,34 @@ type Catalog interface {
 	// UpdateCatalogProduct replaces the product p.ID with p. A nil Stock
 	// keeps the ledger's current stock.
 	UpdateCatalogProduct(ctx context.Context, p CatalogProduct) error
+}
+
+// CatalogCustomer is a ledger customer as the customer sync sees it.
+type CatalogCustomer struct {
+	ID        string
+	Name      string
+	Email     string
+	OrgNumber string
+	Phone     string
+	// MemberNumber is the shop customer id the ledger holds, if any.
+	MemberNumber string
+	// Address has an ISO country code.
+	Address  domain.Address
+	Inactive bool
+}
+
+// CustomerChange lists the customer fields a sync writes; nil fields stay.
+type CustomerChange struct {
+	Name, Email, OrgNumber *string
+}
+
+// CustomerCatalog is what the customer sync needs from a ledger.
+type CustomerCatalog interface {
+	// ChangedCustomers lists customers modified on or after since's date
+	// (all when since is zero).
+	ChangedCustomers(ctx context.Context, since time.Time) ([]CatalogCustomer, error)
+	// CatalogCustomer reads one customer; ErrNotFound if gone.
+	CatalogCustomer(ctx context.Context, id string) (*CatalogCustomer, error)
+	// UpdateCatalogCustomer changes some fields and keeps every other.
+	UpdateCatalogCustomer(ctx context.Context, id string, c CustomerChange) error
 }

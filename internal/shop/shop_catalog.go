@@ -51,3 +51,37 @@ type Catalog interface {
 	// SetStock sets a stock row's quantity.
 	SetStock(ctx context.Context, stockID string, quantity int) error
 }
+
+// NewCustomer is a customer the sync imports into the shop.
+type NewCustomer struct {
+	Email     string
+	FirstName string
+	LastName  string
+	Company   string
+	OrgNumber string
+	// Address is added to the account when it has a street address.
+	Address domain.Address
+}
+
+// CustomerChange lists the customer fields a sync writes; nil fields stay.
+type CustomerChange struct {
+	FirstName, LastName, Company, Email, OrgNumber *string
+}
+
+// CustomerCatalog is what the customer sync needs from a shop.
+type CustomerCatalog interface {
+	// ChangedCustomers lists the ids of customers changed after the
+	// watermark ("" = all), oldest first, and the next watermark.
+	ChangedCustomers(ctx context.Context, watermark string) ([]string, string, error)
+	// Customer reads a customer.
+	Customer(ctx context.Context, customerID string) (*domain.Customer, error)
+	// CustomersByEmail and CustomersByOrgNumber find customers (accounts
+	// and guests, deleted ones included).
+	CustomersByEmail(ctx context.Context, email string) ([]domain.Customer, error)
+	CustomersByOrgNumber(ctx context.Context, org string) ([]domain.Customer, error)
+	// CreateCustomer creates an account (single attempt: callers look the
+	// e-mail up first) with its address, and returns its id.
+	CreateCustomer(ctx context.Context, c NewCustomer) (string, error)
+	// UpdateCustomer changes some fields of a customer.
+	UpdateCustomer(ctx context.Context, customerID string, c CustomerChange) error
+}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/bokfor/bokfor/internal/apierr"
+	"github.com/bokfor/bokfor/internal/domain"
 	"github.com/bokfor/bokfor/internal/ledger"
 	"github.com/bokfor/bokfor/internal/ledger/fiken"
 	"github.com/bokfor/bokfor/internal/ledgerdoc"
@@ -88,4 +89,88 @@ func (l *Ledger) UpdateCatalogProduct(ctx context.Context, p ledger.CatalogProdu
 		return err
 	}
 	return l.c.UpdateProduct(ctx, n, productRequest(p))
+}
+
+var _ ledger.CustomerCatalog = (*Ledger)(nil)
+
+func catalogCustomer(ct fiken.Contact) ledger.CatalogCustomer {
+	c := ledger.CatalogCustomer{ID: itoa(ct.ContactID), Name: ct.Name, Email: ct.Email, OrgNumber: ct.OrganizationNumber,
+		Phone: ct.PhoneNumber, MemberNumber: ct.MemberNumberString, Inactive: ct.Inactive}
+	if a := ct.Address; a != nil {
+		c.Address = domain.Address{Address1: a.StreetAddress, Address2: a.StreetAddressLine2, PostCode: a.PostCode, City: a.City,
+			Country: countryISO(a.Country), Phone: ct.PhoneNumber}
+	}
+	return c
+}
+
+// countryISO maps the country names Fiken stores back to ISO codes.
+func countryISO(name string) string {
+	switch name {
+	case "", "Norge", "Norway", "NO":
+		return "NO"
+	case "Sverige", "Sweden":
+		return "SE"
+	case "Danmark", "Denmark":
+		return "DK"
+	}
+	if len(name) == 2 {
+		return name
+	}
+	return ""
+}
+
+// ChangedCustomers lists customer contacts modified on or after since's
+// date (all when since is zero).
+func (l *Ledger) ChangedCustomers(ctx context.Context, since time.Time) ([]ledger.CatalogCustomer, error) {
+	yes := true
+	f := fiken.ContactFilter{Customer: &yes}
+	if !since.IsZero() {
+		f.LastModified.Ge = since.Format("2006-01-02")
+	}
+	cts, err := l.c.ListContacts(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ledger.CatalogCustomer, len(cts))
+	for i, ct := range cts {
+		out[i] = catalogCustomer(ct)
+	}
+	return out, nil
+}
+
+// CatalogCustomer reads one contact.
+func (l *Ledger) CatalogCustomer(ctx context.Context, id string) (*ledger.CatalogCustomer, error) {
+	n, err := parseID(id)
+	if err != nil {
+		return nil, err
+	}
+	ct, err := l.c.GetContact(ctx, n)
+	if apierr.Is(err, apierr.KindNotFound) {
+		return nil, ledger.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	c := catalogCustomer(ct)
+	return &c, nil
+}
+
+// UpdateCatalogCustomer changes name, e-mail and organisation number,
+// keeping every other field (ModifyContact reads the contact first).
+func (l *Ledger) UpdateCatalogCustomer(ctx context.Context, id string, c ledger.CustomerChange) error {
+	n, err := parseID(id)
+	if err != nil {
+		return err
+	}
+	return l.c.ModifyContact(ctx, n, fiken.ContactWriteOnly{}, func(r *fiken.ContactRequest) {
+		if c.Name != nil {
+			r.Name = ledgerdoc.Truncate(*c.Name, 200)
+		}
+		if c.Email != nil {
+			r.Email = *c.Email
+		}
+		if c.OrgNumber != nil {
+			r.OrganizationNumber = orgNumber(*c.OrgNumber)
+		}
+	})
 }

@@ -126,3 +126,95 @@ func (s *Shop) SetStock(ctx context.Context, stockID string, quantity int) error
 	}
 	return s.c.SetStock(ctx, n, quantity)
 }
+
+var _ shop.CustomerCatalog = (*Shop)(nil)
+
+// ChangedCustomers lists customers changed after the watermark.
+func (s *Shop) ChangedCustomers(ctx context.Context, watermark string) ([]string, string, error) {
+	from, err := ParseWatermark(watermark)
+	if err != nil {
+		return nil, watermark, err
+	}
+	var out []string
+	next := from
+	for offset := 0; ; {
+		page, err := s.c.ListChanges(ctx, "customers", from, prestashop.ListOptions{Offset: offset, Limit: 500})
+		if err != nil {
+			return nil, watermark, err
+		}
+		for _, c := range page.Changes {
+			out = append(out, strconv.Itoa(c.ID))
+		}
+		if page.Next.After(next) {
+			next = page.Next
+		}
+		if !page.More {
+			break
+		}
+		offset += len(page.Changes)
+	}
+	return out, FormatWatermark(next), nil
+}
+
+// Customer reads a customer.
+func (s *Shop) Customer(ctx context.Context, customerID string) (*domain.Customer, error) {
+	n, err := objectID("customer", customerID)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.c.Customer(ctx, n)
+	if apierr.Is(err, apierr.KindNotFound) {
+		return nil, fmt.Errorf("customer %s: %w", customerID, shop.ErrNotFound)
+	}
+	return c, err
+}
+
+// CustomersByEmail finds customers by e-mail.
+func (s *Shop) CustomersByEmail(ctx context.Context, email string) ([]domain.Customer, error) {
+	return s.c.CustomersByEmail(ctx, email)
+}
+
+// CustomersByOrgNumber finds customers by siret.
+func (s *Shop) CustomersByOrgNumber(ctx context.Context, org string) ([]domain.Customer, error) {
+	return s.c.CustomersByOrgNumber(ctx, org)
+}
+
+// CreateCustomer creates the account, then its address (country by ISO
+// code; the address is skipped when the shop lacks the country).
+func (s *Shop) CreateCustomer(ctx context.Context, c shop.NewCustomer) (string, error) {
+	id, err := s.c.CreateCustomer(ctx, prestashop.NewCustomer{Email: c.Email, FirstName: c.FirstName, LastName: c.LastName,
+		Company: c.Company, OrgNumber: c.OrgNumber})
+	if err != nil {
+		return "", err
+	}
+	if c.Address.Address1 != "" && c.Address.City != "" {
+		iso := c.Address.Country
+		if iso == "" {
+			iso = "NO"
+		}
+		country, err := s.c.CountryID(ctx, iso)
+		if err != nil {
+			return "", err
+		}
+		if country != 0 {
+			a := c.Address
+			if a.FirstName == "" {
+				a.FirstName, a.LastName = c.FirstName, c.LastName
+			}
+			if _, err := s.c.CreateAddress(ctx, prestashop.NewAddress{CustomerID: id, CountryID: country, Alias: "Regnskap", Address: a}); err != nil {
+				return "", err
+			}
+		}
+	}
+	return strconv.Itoa(id), nil
+}
+
+// UpdateCustomer changes some fields of a customer.
+func (s *Shop) UpdateCustomer(ctx context.Context, customerID string, c shop.CustomerChange) error {
+	n, err := objectID("customer", customerID)
+	if err != nil {
+		return err
+	}
+	return s.c.UpdateCustomer(ctx, n, prestashop.CustomerUpdate{FirstName: c.FirstName, LastName: c.LastName, Company: c.Company,
+		Email: c.Email, OrgNumber: c.OrgNumber})
+}
