@@ -1,0 +1,257 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"go.uber.org/zap/zaptest"
+
+	"github.com/bokfor/bokfor/internal/devserver"
+	"github.com/bokfor/bokfor/internal/ledger/poweroffice"
+	"github.com/bokfor/bokfor/internal/ledgerdoc"
+	"github.com/bokfor/bokfor/internal/metrics"
+	"github.com/bokfor/bokfor/internal/money"
+	"github.com/bokfor/bokfor/internal/pgtest"
+	"github.com/bokfor/bokfor/internal/secrets"
+	"github.com/bokfor/bokfor/internal/sim/posim"
+	"github.com/bokfor/bokfor/internal/sim/prestashopsim"
+	"github.com/bokfor/bokfor/internal/store"
+	"github.com/bokfor/bokfor/internal/tenant"
+	"github.com/bokfor/bokfor/workflows"
+)
+
+// poStack is the e2e stack with tenant "demo" on PowerOffice Go.
+type poStack struct {
+	*stack
+	po    *posim.Server
+	poURL string
+}
+
+// powerOfficeTenant turns the example tenant into a PowerOffice Go one:
+// keys as secrets, VAT rates mapped to sales accounts that carry them
+// (PowerOffice takes VAT from the account), clearing accounts by number.
+func powerOfficeTenant(t *testing.T, shopURL, poURL string) *tenant.Tenant {
+	t.Helper()
+	tn, err := tenant.Parse(tenant.ExampleYAML())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tn.Settings.Shop.BaseURL = shopURL
+	tn.Settings.Ledger = tenant.LedgerSettings{Kind: tenant.LedgerPowerOffice, BaseURL: poURL + "/v2"}
+	tn.Settings.VAT = []tenant.VATRule{
+		{Rate: "25", VATType: "3", IncomeAccount: "3000"}, {Rate: "15", VATType: "31", IncomeAccount: "3030"},
+		{Rate: "12", VATType: "33", IncomeAccount: "3050"}, {Rate: "0", VATType: "5", IncomeAccount: "3100"},
+	}
+	for i := range tn.Settings.PaymentMethods {
+		pm := &tn.Settings.PaymentMethods[i]
+		switch pm.Module {
+		case "vipps":
+			pm.Account = "1903"
+		case "stripe_official":
+			pm.Account, pm.FeeAccount = "1905", "7770"
+		}
+	}
+	delete(tn.Secrets, SecretLedgerToken)
+	tn.Secrets["ledger_application_key"] = "demo-app"
+	tn.Secrets["ledger_client_key"] = "demo-client"
+	tn.Secrets["ledger_subscription_key"] = "demo-sub"
+	return tn
+}
+
+func startPowerOfficeStack(t *testing.T) *poStack {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	pool, err := store.Open(ctx, pgtest.NewDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	if _, err := store.Migrate(ctx, pool); err != nil {
+		t.Fatal(err)
+	}
+	key, _ := secrets.ParseKey(secrets.GenerateKey())
+	box, _ := secrets.New(key)
+	s := store.New(pool, box)
+
+	ps := prestashopsim.New(prestashopsim.Options{})
+	psSrv := httptest.NewServer(ps)
+	t.Cleanup(psSrv.Close)
+	po := posim.New(posim.Options{})
+	poSrv := httptest.NewServer(po)
+	t.Cleanup(poSrv.Close)
+	if err := s.CreateTenant(ctx, powerOfficeTenant(t, psSrv.URL, poSrv.URL)); err != nil {
+		t.Fatal(err)
+	}
+
+	srv := devserver.ForTest(t, client.Options{})
+	log := zaptest.NewLogger(t)
+	conns, err := PostgresConnectors(ctx, s, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := metrics.New()
+	t.Cleanup(func() { _ = m.Close() })
+	st := &poStack{stack: &stack{store: s, temporal: srv.Client(), taskQueue: "po-e2e-" + strconv.FormatInt(time.Now().UnixNano(), 36),
+		ps: ps, psURL: psSrv.URL}, po: po, poURL: poSrv.URL}
+	done := make(chan error, 1)
+	go func() {
+		done <- RunWorker(ctx, WorkerDeps{Log: log, Temporal: srv.Client(), Store: s, Metrics: m, Connectors: conns, TaskQueue: st.taskQueue})
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(15 * time.Second):
+			t.Log("worker did not stop in time")
+		}
+	})
+	return st
+}
+
+// poClient reads the tenant's PowerOffice client in the simulator.
+func (st *poStack) poClient(t *testing.T) *poweroffice.Client {
+	t.Helper()
+	c, err := poweroffice.New(poweroffice.Config{BaseURL: st.poURL + "/v2", ApplicationKey: "demo-app", ClientKey: "demo-client",
+		SubscriptionKey: "reader-sub"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// invoicesOf lists the outgoing invoices carrying the order's reference.
+func (st *poStack) invoicesOf(t *testing.T, orderID string) []poweroffice.OutgoingInvoice {
+	t.Helper()
+	invs, err := st.poClient(t).ListOutgoingInvoices(context.Background(), poweroffice.InvoiceFilter{FromDate: "2000-01-01", ToDate: "2100-01-01",
+		CustomMatchingReferences: ledgerdoc.Reference("demo", orderID)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return invs
+}
+
+// openOrdersOf counts sales orders with the order's reference that were
+// never invoiced.
+func (st *poStack) openOrdersOf(t *testing.T, orderID string) int {
+	t.Helper()
+	own, err := st.poClient(t).ListOwnSalesOrders(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := ledgerdoc.Reference("demo", orderID)
+	return len(slices.DeleteFunc(own, func(so poweroffice.SalesOrder) bool { return so.ExternalImportReference != ref }))
+}
+
+// exactlyOnePaid checks one paid invoice for the order whose total is the
+// shop's, and no stray sales order.
+func (st *poStack) exactlyOnePaid(t *testing.T, orderID string, extra string) poweroffice.OutgoingInvoice {
+	t.Helper()
+	invs := st.invoicesOf(t, orderID)
+	if len(invs) != 1 {
+		t.Fatalf("order %s: %d invoices in PowerOffice, want exactly 1", orderID, len(invs))
+	}
+	if n := st.openOrdersOf(t, orderID); n != 0 {
+		t.Fatalf("order %s: %d stray sales orders", orderID, n)
+	}
+	n, _ := strconv.Atoi(orderID)
+	order, err := st.shopClient(t).Order(context.Background(), n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := order.Totals.PaidTaxIncl
+	if extra != "" {
+		want += money.MustParse(extra)
+	}
+	if got := invs[0].TotalAmount.Ore(); got != want {
+		t.Fatalf("order %s: invoice total %s ≠ shop total %s", orderID, got, want)
+	}
+	return invs[0]
+}
+
+func TestPowerOfficeOrderLandsInTheLedgerExactlyOnceToTheOre(t *testing.T) {
+	t.Parallel()
+	st := startPowerOfficeStack(t)
+
+	// First order: customer, products and generated line products are new.
+	first := strconv.Itoa(placeOrder(t, st.ps, "vipps", 2).ID)
+	for _, ev := range []string{"d1", "d1", "d2", "d1", "d3"} {
+		st.signal(t, first, ev, 2*time.Second)
+	}
+	if s := st.waitState(t, first, workflows.StateDone); s.LedgerDocID == "" {
+		t.Fatalf("no document id: %+v", s)
+	}
+	if inv := st.exactlyOnePaid(t, first, ""); !inv.Paid() {
+		t.Fatalf("a Vipps order must be booked paid: %+v", inv)
+	}
+
+	// Second order: every write of the document loses its response once
+	// (sales order, invoicing, payment voucher) after PowerOffice
+	// committed it, and the events arrive twice.
+	st.po.SetFaults(posim.Faults{DropAfterCommitRate: 1, MaxFaults: 3})
+	second := strconv.Itoa(placeOrder(t, st.ps, "vipps", 2).ID)
+	for _, ev := range []string{"s1", "s1", "s2"} {
+		st.signal(t, second, ev, 2*time.Second)
+	}
+	st.waitState(t, second, workflows.StateDone)
+	if inv := st.exactlyOnePaid(t, second, ""); !inv.Paid() {
+		t.Fatalf("second order not paid: %+v", inv)
+	}
+	stats := st.po.Stats()
+	if stats.FaultsInjected != 3 || stats.ByStatus["dropped"] != 3 {
+		t.Fatalf("faults injected %d, dropped %d; want 3 lost responses", stats.FaultsInjected, stats.ByStatus["dropped"])
+	}
+	if stats.RateViolations != 0 {
+		t.Fatalf("%d rate violations", stats.RateViolations)
+	}
+	// A later event finds the document through the stored link.
+	st.signal(t, second, "s9", 2*time.Second)
+	time.Sleep(500 * time.Millisecond)
+	st.waitState(t, second, workflows.StateDone)
+	st.exactlyOnePaid(t, second, "")
+}
+
+func TestPowerOfficeCardPaymentAndSettlementReachTheShop(t *testing.T) {
+	t.Parallel()
+	st := startPowerOfficeStack(t)
+	ctx := context.Background()
+
+	// Stripe: an invoice on the receivable, then the payment moved to the
+	// Stripe clearing account with the fee; the match settles it.
+	card := strconv.Itoa(placeOrder(t, st.ps, "stripe_official", 2).ID)
+	st.signal(t, card, "c1", 2*time.Second)
+	st.waitState(t, card, workflows.StateDone)
+	if inv := st.exactlyOnePaid(t, card, ""); !inv.Paid() {
+		t.Fatalf("card order: invoice not settled by the payment voucher: %+v", inv)
+	}
+
+	// Bank wire: an unpaid invoice sent by e-mail with the invoice fee;
+	// the customer pays, the settlement watcher sees it, the shop is told.
+	wire := strconv.Itoa(placeOrder(t, st.ps, "ps_wirepayment", 3).ID)
+	st.signal(t, wire, "w1", 2*time.Second)
+	booked := st.waitState(t, wire, workflows.StateBooked)
+	inv := st.exactlyOnePaid(t, wire, "39.00")
+	if inv.Paid() || inv.ID != booked.LedgerDocID {
+		t.Fatalf("wire order: invoice %+v, booked %+v; want an open invoice with the booked id", inv, booked)
+	}
+	sent, err := st.poClient(t).SentState(ctx, inv.ID)
+	if err != nil || sent == nil || sent.InvoiceNo != inv.InvoiceNo {
+		t.Fatalf("sent state %+v %v", sent, err)
+	}
+	if code, err := httpPost(fmt.Sprintf("%s/_sim/invoices/%d/settle", st.poURL, inv.InvoiceNo)); err != nil {
+		t.Fatalf("settle: %d %v", code, err)
+	}
+	if res := st.runPoll(t, workflows.WatchSettlements); res.Handed < 1 {
+		t.Fatalf("watcher handed %d settlements, want ≥1 (%+v)", res.Handed, res)
+	}
+	st.waitState(t, wire, workflows.StateDone)
+	if v := st.po.Stats().RateViolations; v != 0 {
+		t.Fatalf("%d rate violations", v)
+	}
+}
