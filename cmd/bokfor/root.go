@@ -43,8 +43,8 @@ func newRoot(e *env) *cobra.Command {
 		newInboxCmd(e),
 		newDevCmd(e),
 		newSimCmd(e),
-		newOrdersCmd(e), newPreviewCmd(e),
-		newChaosCmd(e),
+		newOrdersCmd(e),
+		newPreviewCmd(e),
 		newChaosCmd(e),
 		newBenchCmd(e),
 	)
