@@ -63,10 +63,11 @@ record-histories: $(TEMPORAL_CLI)
 # Benchmarks (docs/bench/README.md): the end-to-end scenarios of `bokfor
 # bench` against PostgreSQL, a Temporal dev server and the simulators
 # (about 12 minutes on 2 cores; BENCH_FLAGS=--quick for a 2-minute smoke
-# run), then the Go micro-benchmarks of the pure code.
+# run), its charts, then the Go micro-benchmarks of the pure code.
 BENCH_FLAGS ?=
 bench: $(TEMPORAL_CLI) build
 	$(BIN)/bokfor bench $(BENCH_FLAGS)
+	$(GO) run ./internal/bench/benchchart -dir docs/bench
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/ledgerdoc ./internal/money
 
 lint: fmt vet staticcheck workflowcheck

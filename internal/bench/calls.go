@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -22,7 +21,10 @@ type CallsRow struct {
 	ShopCalls   int    `json:"shop_calls"`
 	// Target is the ledger-call target, when there is one.
 	Target string `json:"target,omitempty"`
-	Note   string `json:"note,omitempty"`
+	// ShopDetail counts the shop requests by method and resource ("GET
+	// orders" is one per read of the order).
+	ShopDetail map[string]int `json:"shop_detail,omitempty"`
+	Note       string         `json:"note,omitempty"`
 }
 
 // CallsResult is scenario 1: ledger and shop calls per order.
@@ -49,15 +51,14 @@ func runCalls(ctx context.Context, env *Env) (*CallsResult, error) {
 		if err := fn(); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
-		if os.Getenv("BENCH_DEBUG") != "" {
-			for k, v := range t.Shop.Stats().Requests {
-				if v != b0[k] {
-					fmt.Fprintf(os.Stderr, "%s: %s +%d\n", name, k, v-b0[k])
-				}
+		detail := map[string]int{}
+		for k, v := range t.Shop.Stats().Requests {
+			if v != b0[k] && !strings.HasPrefix(k, "error ") {
+				detail[k] = v - b0[k]
 			}
 		}
 		res.Rows = append(res.Rows, CallsRow{Case: name, Target: target, Note: note,
-			LedgerCalls: w.fk.Stats().Requests - l0, ShopCalls: shopRequests(t.Shop) - s0})
+			LedgerCalls: w.fk.Stats().Requests - l0, ShopCalls: shopRequests(t.Shop) - s0, ShopDetail: detail})
 		return nil
 	}
 	book := func(o orderSpec, want workflows.OrderState) func() error {
