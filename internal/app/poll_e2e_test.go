@@ -2,12 +2,14 @@ package app
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.uber.org/zap/zaptest"
 
@@ -115,13 +117,7 @@ func TestSchedulerFollowsTenantSettings(t *testing.T) {
 	if err := s.Reconcile(ctx); err != nil {
 		t.Fatal(err)
 	}
-	every := func(id string) time.Duration {
-		d, err := st.temporal.ScheduleClient().GetHandle(ctx, id).Describe(ctx)
-		if err != nil {
-			return -1
-		}
-		return d.Schedule.Spec.Intervals[0].Every
-	}
+	every := func(id string) time.Duration { return st.scheduleEvery(t, id) }
 	if got := every("poll-orders-demo"); got != 5*time.Minute {
 		t.Fatalf("poll-orders-demo every %v, want 5m", got)
 	}
@@ -150,5 +146,27 @@ func TestSchedulerFollowsTenantSettings(t *testing.T) {
 	// Idempotent.
 	if err := s.Reconcile(ctx); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// scheduleEvery returns a schedule's interval, or -1 when the schedule
+// does not exist. Describe can time out on a loaded machine; it is retried.
+func (st *stack) scheduleEvery(t *testing.T, id string) time.Duration {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		d, err := st.temporal.ScheduleClient().GetHandle(ctx, id).Describe(ctx)
+		cancel()
+		var nf *serviceerror.NotFound
+		switch {
+		case err == nil:
+			return d.Schedule.Spec.Intervals[0].Every
+		case errors.As(err, &nf):
+			return -1
+		case time.Now().After(deadline):
+			t.Fatalf("describe schedule %s: %v", id, err)
+		}
+		time.Sleep(500 * time.Millisecond)
 	}
 }

@@ -352,13 +352,7 @@ func TestSyncSchedulesFollowTenantSettings(t *testing.T) {
 	if err := s.Reconcile(ctx); err != nil {
 		t.Fatal(err)
 	}
-	every := func(id string) time.Duration {
-		d, err := st.temporal.ScheduleClient().GetHandle(ctx, id).Describe(ctx)
-		if err != nil {
-			return -1
-		}
-		return d.Schedule.Spec.Intervals[0].Every
-	}
+	every := func(id string) time.Duration { return st.scheduleEvery(t, id) }
 	if got := every("sync-products-demo"); got != time.Hour {
 		t.Fatalf("sync-products-demo every %v, want 1h", got)
 	}
