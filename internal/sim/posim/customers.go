@@ -165,6 +165,9 @@ func (s *Server) createCustomer(w http.ResponseWriter, r *http.Request, cl *clie
 }
 
 func (s *Server) patchCustomer(w http.ResponseWriter, r *http.Request, cl *client) *apiErr {
+	if e := requirePatch(r); e != nil {
+		return e
+	}
 	id, e := pathInt(r, "id")
 	if e != nil {
 		return e

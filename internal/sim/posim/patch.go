@@ -19,8 +19,8 @@ type patchOp struct {
 // field of a nested object) to *obj. Read-only fields are refused, and so
 // are fields the object does not have.
 func applyPatch[T any](r *http.Request, obj *T, readOnly []string) *apiErr {
-	if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json-patch+json") {
-		return &apiErr{http.StatusUnsupportedMediaType, "Unsupported Media Type", "PATCH needs Content-Type application/json-patch+json"}
+	if e := requirePatch(r); e != nil {
+		return e
 	}
 	var ops []patchOp
 	if err := json.NewDecoder(r.Body).Decode(&ops); err != nil {
@@ -82,4 +82,12 @@ func canonical(m map[string]any, name string) string {
 		}
 	}
 	return name
+}
+
+// requirePatch refuses a PATCH that is not application/json-patch+json.
+func requirePatch(r *http.Request) *apiErr {
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json-patch+json") {
+		return &apiErr{http.StatusUnsupportedMediaType, "Unsupported Media Type", "PATCH needs Content-Type application/json-patch+json"}
+	}
+	return nil
 }

@@ -127,6 +127,9 @@ func (s *Server) createProduct(w http.ResponseWriter, r *http.Request, cl *clien
 }
 
 func (s *Server) patchProduct(w http.ResponseWriter, r *http.Request, cl *client) *apiErr {
+	if e := requirePatch(r); e != nil {
+		return e
+	}
 	id, e := pathInt(r, "id")
 	if e != nil {
 		return e
