@@ -89,8 +89,14 @@ func TestEveryCallAgainstTheSimulatorAndTheSpec(t *testing.T) {
 	if err != nil || pp.Name != "Kaffekopp hvit" || pp.StockOnHand != 7 || pp.StandardSalesAccount != 3000 {
 		t.Fatalf("patch product: %+v %v", pp, err)
 	}
-	if _, err := c.ListProductsChanged(ctx, "2000-01-01T00:00:00Z"); err != nil {
-		t.Fatal(err)
+	if ps, err := c.ListProductsChanged(ctx, "2000-01-01T00:00:00Z"); err != nil || len(ps) != 2 {
+		t.Fatalf("changed products: %+v %v", ps, err)
+	}
+	if ps, err := c.ListProductsStockChanged(ctx, "2000-01-01T00:00:00Z"); err != nil || len(ps) != 1 || ps[0].ID != pr.ID {
+		t.Fatalf("stock changed: %+v %v", ps, err)
+	}
+	if got, err := c.GetProduct(ctx, pr.ID); err != nil || got.StockOnHand != 7 {
+		t.Fatalf("get product: %+v %v", got, err)
 	}
 
 	// Sales order: 3 × 159.20 at 25 % + 2 × 217.30 at 15 %.
@@ -159,7 +165,7 @@ func TestEveryCallAgainstTheSimulatorAndTheSpec(t *testing.T) {
 
 	want := []string{
 		"DELETE /SalesOrders/{id}", "GET /ClientIntegrationInformation", "GET /Customers", "GET /Customers/{id}",
-		"GET /GeneralLedgerAccounts", "GET /OutgoingInvoices", "GET /OutgoingInvoices/{id}", "GET /Products",
+		"GET /GeneralLedgerAccounts", "GET /OutgoingInvoices", "GET /OutgoingInvoices/{id}", "GET /Products", "GET /Products/{id}",
 		"GET /SalesOrders", "GET /SalesOrders/sentState", "GET /SalesOrders/{id}/Complete", "GET /VatCodes",
 		"GET /Vouchers/BankJournals/{id}", "PATCH /Customers/{id}", "PATCH /Products/{id}", "POST /Customers",
 		"POST /Products", "POST /SalesOrders/Complete", "POST /SalesOrders/{id}/createAndSendInvoice", "POST /Token",

@@ -27,11 +27,25 @@ func (c *Client) FindProductByCode(ctx context.Context, code string) (*Product, 
 }
 
 // ListProductsChanged lists products changed after the RFC 3339 timestamp
-// (exclusive).
+// (exclusive; every product when empty). LastChangedDateTimeOffset does
+// not move with stock: see ListProductsStockChanged.
 func (c *Client) ListProductsChanged(ctx context.Context, after string) ([]Product, error) {
 	q := url.Values{}
 	setStr(q, "lastChangedDateTimeOffsetGreaterThan", after)
 	return listAll[Product](ctx, c, "GET /Products", "/Products", q)
+}
+
+// ListProductsStockChanged lists products whose stock on hand changed
+// after the RFC 3339 timestamp (note the lower-case "t" in "Datetime").
+func (c *Client) ListProductsStockChanged(ctx context.Context, after string) ([]Product, error) {
+	return listAll[Product](ctx, c, "GET /Products", "/Products", url.Values{"stockOnHandLastChangedDatetimeOffsetGreaterThan": {after}})
+}
+
+// GetProduct reads one product.
+func (c *Client) GetProduct(ctx context.Context, id int64) (Product, error) {
+	var p Product
+	_, err := c.do(ctx, request{method: http.MethodGet, path: "/Products/" + strconv.FormatInt(id, 10), op: "GET /Products/{id}"}, &p)
+	return p, err
 }
 
 // CreateProduct creates a product (one attempt). PowerOffice answers 200,

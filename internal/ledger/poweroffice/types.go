@@ -61,23 +61,29 @@ type Product struct {
 	ID                     int64   `json:"Id"`
 	Code                   string  `json:"Code"`
 	Name                   string  `json:"Name"`
+	Description            string  `json:"Description"`
 	UnitPrice              *Amount `json:"UnitPrice"`
 	StandardSalesAccount   int64   `json:"StandardSalesAccount"`
 	StandardSalesAccountID int64   `json:"StandardSalesAccountId"`
 	IsArchived             bool    `json:"IsArchived"`
+	IsStockItem            bool    `json:"IsStockItem"`
 	StockOnHand            float64 `json:"StockOnHand"`
 	LastChangedDateTime    string  `json:"LastChangedDateTimeOffset"`
+	StockChangedDateTime   string  `json:"StockOnHandLastChangedDatetimeOffset"`
 }
 
 // ProductPost is the body of POST /Products. StandardSalesAccount is the
 // account number (POST only; PATCH uses StandardSalesAccountId); the
 // product's VAT comes from that account.
 type ProductPost struct {
-	Code                 string  `json:"Code,omitempty"`
-	Name                 string  `json:"Name"`
-	UnitPrice            *Amount `json:"UnitPrice,omitempty"`
-	StandardSalesAccount int64   `json:"StandardSalesAccount,omitempty"`
-	IsArchived           bool    `json:"IsArchived"`
+	Code                 string   `json:"Code,omitempty"`
+	Name                 string   `json:"Name"`
+	Description          string   `json:"Description,omitempty"`
+	UnitPrice            *Amount  `json:"UnitPrice,omitempty"`
+	StandardSalesAccount int64    `json:"StandardSalesAccount,omitempty"`
+	IsArchived           bool     `json:"IsArchived"`
+	IsStockItem          bool     `json:"IsStockItem,omitempty"`
+	StockOnHand          *float64 `json:"StockOnHand,omitempty"`
 }
 
 // PatchOp is one RFC 6902 JSON Patch operation.
