@@ -65,6 +65,13 @@ func TestEveryCallAgainstTheSimulatorAndTheSpec(t *testing.T) {
 		up.SubledgerAccountID != cu.SubledgerAccountID || up.Number != cu.Number || up.EmailAddress != cu.EmailAddress {
 		t.Fatalf("patch kept the rest? %+v %v", up, err)
 	}
+	// Errors the spec documents carry its ProblemDetails.
+	if _, err := c.GetCustomer(ctx, 987654321); err == nil {
+		t.Fatal("unknown customer found")
+	}
+	if _, err := c.CreateCustomer(ctx, poweroffice.CustomerPost{IsPerson: true, LastName: "X", ExternalImportReference: "shop-1"}); err == nil {
+		t.Fatal("duplicate reference accepted")
+	}
 	if got, err := c.GetCustomer(ctx, cu.ID); err != nil || got.PhoneNumber != "+4799999999" {
 		t.Fatalf("get customer: %+v %v", got, err)
 	}

@@ -410,11 +410,10 @@ type problem struct {
 	Detail string `json:"Detail,omitempty"`
 }
 
-// writeProblem writes a ProblemDetails error.
+// writeProblem writes a ProblemDetails error, as application/json: the
+// media type the spec documents for it.
 func writeProblem(w http.ResponseWriter, status int, title, detail string) {
-	w.Header().Set("Content-Type", "application/problem+json; charset=utf-8")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(problem{Type: "https://tools.ietf.org/html/rfc9110", Title: title, Status: status, Detail: detail})
+	writeJSON(w, status, problem{Type: "https://tools.ietf.org/html/rfc9110", Title: title, Status: status, Detail: detail})
 }
 
 // writeAPIM writes an Azure API Management error (401 key, 429).

