@@ -87,8 +87,9 @@ func replayer(order func(workflow.Context, OrderInput) (*OrderStatus, error)) wo
 	} else {
 		r.RegisterWorkflowWithOptions(order, workflow.RegisterOptions{Name: "Order"})
 	}
-	r.RegisterWorkflow(PollOrders)
-	r.RegisterWorkflow(WatchSettlements)
+	for _, wf := range []any{PollOrders, WatchSettlements, SyncProducts, SyncStock, SyncCustomers} {
+		r.RegisterWorkflow(wf)
+	}
 	return r
 }
 
@@ -107,7 +108,7 @@ func TestReplayRecordedHistories(t *testing.T) {
 			}
 		})
 	}
-	for _, wt := range []string{"Order", "PollOrders", "WatchSettlements"} {
+	for _, wt := range []string{"Order", "PollOrders", "WatchSettlements", "SyncProducts", "SyncStock", "SyncCustomers"} {
 		if !types[wt] {
 			t.Errorf("no recorded history of %s in %s", wt, historiesDir)
 		}

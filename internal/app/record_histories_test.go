@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,6 +19,7 @@ import (
 	"go.temporal.io/api/temporalproto"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
 
 	"github.com/bokfor/bokfor/internal/sim/prestashopsim"
 	"github.com/bokfor/bokfor/internal/tenant"
@@ -177,6 +180,78 @@ func TestRecordHistories(t *testing.T) {
 	t.Run("poller", func(t *testing.T) {
 		st.startAndRecord(t, "poll-orders", workflows.PollOrders)
 	})
+	t.Run("syncs", func(t *testing.T) {
+		st.startAndRecord(t, "sync-products", workflows.SyncProducts)
+		st.startAndRecord(t, "sync-stock", workflows.SyncStock)
+		st.startAndRecord(t, "sync-customers", workflows.SyncCustomers)
+	})
+}
+
+// Every workflow type the worker registers has a recorded history, so the
+// replay test covers it. Runs without a server.
+func TestEveryWorkflowTypeHasARecordedHistory(t *testing.T) {
+	var reg typeNames
+	registerWorkflows(&reg)
+	if len(reg.names) == 0 {
+		t.Fatal("registerWorkflows registered nothing")
+	}
+	files, err := filepath.Glob(filepath.Join(historiesDir, "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recorded := map[string]bool{}
+	for _, f := range files {
+		r, err := os.Open(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := client.HistoryFromJSON(r, client.HistoryJSONOptions{})
+		r.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if len(h.Events) > 0 {
+			recorded[h.Events[0].GetWorkflowExecutionStartedEventAttributes().GetWorkflowType().GetName()] = true
+		}
+	}
+	for _, n := range reg.names {
+		if !recorded[n] {
+			t.Errorf("workflow %s has no recorded history in %s: add a scenario to TestRecordHistories and run make record-histories", n, historiesDir)
+		}
+	}
+}
+
+// replayRegistry registers workflows with a replayer the way the worker
+// registers them.
+type replayRegistry struct {
+	worker.Registry // nil: any other method panics
+	r               worker.WorkflowReplayer
+}
+
+func (g replayRegistry) RegisterWorkflow(w any) { g.r.RegisterWorkflow(w) }
+
+func (g replayRegistry) RegisterWorkflowWithOptions(w any, o workflow.RegisterOptions) {
+	g.r.RegisterWorkflowWithOptions(w, o)
+}
+
+// typeNames is a worker.Registry that only notes the names of the
+// workflows registered with it.
+type typeNames struct {
+	worker.Registry // nil: any other method panics
+	names           []string
+}
+
+func (r *typeNames) RegisterWorkflow(w any) {
+	name := runtime.FuncForPC(reflect.ValueOf(w).Pointer()).Name()
+	r.names = append(r.names, name[strings.LastIndex(name, ".")+1:])
+}
+
+func (r *typeNames) RegisterWorkflowWithOptions(w any, o workflow.RegisterOptions) {
+	if o.Name != "" {
+		r.names = append(r.names, o.Name)
+		return
+	}
+	r.RegisterWorkflow(w)
 }
 
 // startAndRecord runs a periodic workflow for the demo tenant once and
@@ -244,9 +319,7 @@ func (st *stack) record(t *testing.T, name, workflowID string, check func(*testi
 	}
 
 	r := worker.NewWorkflowReplayer()
-	r.RegisterWorkflow(workflows.Order)
-	r.RegisterWorkflow(workflows.PollOrders)
-	r.RegisterWorkflow(workflows.WatchSettlements)
+	registerWorkflows(replayRegistry{r: r})
 	if err := r.ReplayWorkflowHistory(nil, hist); err != nil {
 		t.Fatalf("%s: the recorded history does not replay on the code that recorded it: %v", name, err)
 	}
