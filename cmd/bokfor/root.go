@@ -44,6 +44,7 @@ func newRoot(e *env) *cobra.Command {
 		newDevCmd(e),
 		newSimCmd(e),
 		newOrdersCmd(e),
+		newSyncCmd(e),
 		newPreviewCmd(e),
 		newChaosCmd(e),
 		newBenchCmd(e),
