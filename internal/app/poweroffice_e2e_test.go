@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.uber.org/zap/zaptest"
 
+	"github.com/bokfor/bokfor/activities"
 	"github.com/bokfor/bokfor/internal/devserver"
 	"github.com/bokfor/bokfor/internal/ledger/poweroffice"
 	"github.com/bokfor/bokfor/internal/ledgerdoc"
@@ -254,4 +255,65 @@ func TestPowerOfficeCardPaymentAndSettlementReachTheShop(t *testing.T) {
 	if v := st.po.Stats().RateViolations; v != 0 {
 		t.Fatalf("%d rate violations", v)
 	}
+}
+
+func TestPowerOfficeProductSyncCreatesEachSKUOnceAndThenStaysQuiet(t *testing.T) {
+	t.Parallel()
+	st := startPowerOfficeStack(t)
+	ctx := context.Background()
+	row, err := st.store.Tenant(ctx, "demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tn := row.Tenant
+	tn.Secrets = nil
+	tn.Settings.CreateProducts = true
+	tn.Settings.ProductFields = map[string]string{"name": "newest", "price": "shop", "active": "ledger", "description": "ledger", "sku": "never"}
+	if err := st.store.UpdateTenant(ctx, &tn); err != nil {
+		t.Fatal(err)
+	}
+	res := st.syncProducts(t)
+	if res.Created != 7 || res.Conflicts != 0 {
+		t.Fatalf("first run %+v, want 7 created (4 products + 3 combinations)", res)
+	}
+	c := st.poClient(t)
+	all, err := c.ListProductsChanged(ctx, "")
+	if err != nil || len(all) != 7 {
+		t.Fatalf("PowerOffice has %d products, %v; want 7", len(all), err)
+	}
+	kaffe, err := c.FindProductByCode(ctx, "SKU-KAFFE")
+	if err != nil || kaffe == nil {
+		t.Fatalf("SKU-KAFFE: %+v %v", kaffe, err)
+	}
+	_, _, net, _ := shopProduct(t, st.shopClient(t), "SKU-KAFFE")
+	if kaffe.StandardSalesAccount != 3030 || kaffe.UnitPrice == nil || kaffe.UnitPrice.Ore() != net {
+		t.Fatalf("SKU-KAFFE = %+v; want sales account 3030 (15 %%) and the shop's net price %s", kaffe, net)
+	}
+	before := st.po.Stats().ByStatus
+	res = st.syncProducts(t)
+	if res.Created != 0 || res.Updated != 0 || res.Conflicts != 0 {
+		t.Fatalf("second run %+v, want nothing to do", res)
+	}
+	if after := st.po.Stats().ByStatus; after["201"] != before["201"] {
+		t.Fatalf("second run wrote to PowerOffice: %v → %v", before, after)
+	}
+}
+
+// syncProducts runs the product sync once for tenant demo. It starts the
+// workflow by name with a JSON object input, so that it does not depend on
+// the input type's Go name.
+func (st *poStack) syncProducts(t *testing.T) activities.SyncResult {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+	defer cancel()
+	run, err := st.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{TaskQueue: st.taskQueue}, "SyncProducts",
+		map[string]any{"TenantID": "demo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res activities.SyncResult
+	if err := run.Get(ctx, &res); err != nil {
+		t.Fatal(err)
+	}
+	return res
 }
