@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"strconv"
 )
 
 // Sales order statuses.
@@ -64,6 +63,3 @@ func (c *Client) SentState(ctx context.Context, salesOrderID string) (*SentState
 	}
 	return &states[0], nil
 }
-
-// itoa formats an id.
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
