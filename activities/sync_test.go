@@ -184,8 +184,12 @@ type fakeConnectors struct {
 	ledger *fakeLedger
 }
 
-func (c fakeConnectors) Shop(context.Context, *store.TenantRow) (shop.Shop, error)       { return c.shop, nil }
-func (c fakeConnectors) Ledger(context.Context, *store.TenantRow) (ledger.Ledger, error) { return c.ledger, nil }
+func (c fakeConnectors) Shop(context.Context, *store.TenantRow) (shop.Shop, error) {
+	return c.shop, nil
+}
+func (c fakeConnectors) Ledger(context.Context, *store.TenantRow) (ledger.Ledger, error) {
+	return c.ledger, nil
+}
 
 func testStore(t *testing.T, settings func(*tenant.Settings)) *store.Store {
 	t.Helper()
