@@ -38,11 +38,10 @@ type Syncs struct {
 	Connectors Connectors
 }
 
-// SyncInput names the tenant of one sync run.
+// SyncInput names the tenant of one sync run. A full run (every object
+// compared) is a run after its watermarks were cleared.
 type SyncInput struct {
 	TenantID string
-	// Full ignores the watermarks and compares every product.
-	Full bool
 }
 
 // SyncResult counts one sync run; it is the workflow's result, shown in
@@ -206,14 +205,13 @@ func (a *Syncs) SyncProducts(ctx context.Context, in SyncInput) (SyncResult, err
 	}
 	var cur productCursor
 	resumed := activity.HasHeartbeatDetails(ctx) && activity.GetHeartbeatDetails(ctx, &cur) == nil
-	var shopWM, ledgerWM string
-	if !in.Full {
-		if shopWM, err = a.Store.Watermark(ctx, e.t.ID, WatermarkProductsShop); err != nil {
-			return SyncResult{}, classify("read watermark", err)
-		}
-		if ledgerWM, err = a.Store.Watermark(ctx, e.t.ID, WatermarkProductsLedger); err != nil {
-			return SyncResult{}, classify("read watermark", err)
-		}
+	shopWM, err := a.Store.Watermark(ctx, e.t.ID, WatermarkProductsShop)
+	if err != nil {
+		return SyncResult{}, classify("read watermark", err)
+	}
+	ledgerWM, err := a.Store.Watermark(ctx, e.t.ID, WatermarkProductsLedger)
+	if err != nil {
+		return SyncResult{}, classify("read watermark", err)
 	}
 	today := time.Now().UTC().Format(time.DateOnly)
 	ids, nextShopWM, err := e.sc.ChangedProducts(ctx, shopWM)
@@ -291,7 +289,7 @@ func (a *Syncs) SyncProducts(ctx context.Context, in SyncInput) (SyncResult, err
 		activity.RecordHeartbeat(ctx, cur)
 	}
 
-	if cur.NextShopWM != shopWM || in.Full {
+	if cur.NextShopWM != shopWM {
 		if err := a.Store.SetWatermark(ctx, e.t.ID, WatermarkProductsShop, cur.NextShopWM); err != nil {
 			return *res, classify("store watermark", err)
 		}

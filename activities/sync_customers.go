@@ -123,14 +123,13 @@ func (a *Syncs) SyncCustomers(ctx context.Context, in SyncInput) (SyncResult, er
 	}
 	var cur customerCursor
 	resumed := activity.HasHeartbeatDetails(ctx) && activity.GetHeartbeatDetails(ctx, &cur) == nil
-	var shopWM, ledgerWM string
-	if !in.Full {
-		if shopWM, err = a.Store.Watermark(ctx, e.t.ID, WatermarkCustomersShop); err != nil {
-			return SyncResult{}, classify("read watermark", err)
-		}
-		if ledgerWM, err = a.Store.Watermark(ctx, e.t.ID, WatermarkCustomersLedger); err != nil {
-			return SyncResult{}, classify("read watermark", err)
-		}
+	shopWM, err := a.Store.Watermark(ctx, e.t.ID, WatermarkCustomersShop)
+	if err != nil {
+		return SyncResult{}, classify("read watermark", err)
+	}
+	ledgerWM, err := a.Store.Watermark(ctx, e.t.ID, WatermarkCustomersLedger)
+	if err != nil {
+		return SyncResult{}, classify("read watermark", err)
 	}
 	today := time.Now().UTC().Format(time.DateOnly)
 	var since time.Time

@@ -27,18 +27,10 @@ func syncOptions(ctx workflow.Context) workflow.Context {
 	})
 }
 
-// SyncRunInput names the tenant of a sync run. Schedules pass PollInput,
-// whose payload decodes into it; `bokfor sync run --full` sets Full.
-type SyncRunInput struct {
-	TenantID string
-	// Full ignores the watermarks and compares everything.
-	Full bool
-}
-
-func runSync(ctx workflow.Context, what string, act any, in SyncRunInput) (activities.SyncResult, error) {
+func runSync(ctx workflow.Context, what string, act any, in PollInput) (activities.SyncResult, error) {
 	workflow.SetCurrentDetails(ctx, "syncing "+what+" of tenant "+in.TenantID)
 	var res activities.SyncResult
-	err := workflow.ExecuteActivity(syncOptions(ctx), act, activities.SyncInput{TenantID: in.TenantID, Full: in.Full}).Get(ctx, &res)
+	err := workflow.ExecuteActivity(syncOptions(ctx), act, activities.SyncInput{TenantID: in.TenantID}).Get(ctx, &res)
 	if err != nil {
 		workflow.SetCurrentDetails(ctx, what+" sync failed: "+err.Error())
 		return res, err
@@ -52,19 +44,19 @@ func runSync(ctx workflow.Context, what string, act any, in SyncRunInput) (activ
 // changed on either side since the watermarks are merged field by field
 // per the tenant's ownership and written where they differ; the result
 // counts what was read, created, updated, in conflict and skipped.
-func SyncProducts(ctx workflow.Context, in SyncRunInput) (activities.SyncResult, error) {
+func SyncProducts(ctx workflow.Context, in PollInput) (activities.SyncResult, error) {
 	return runSync(ctx, "products", syncActs.SyncProducts, in)
 }
 
 // SyncStock is the stock sync, run by a per-tenant schedule: the stock
 // master's quantities are written to the other side where they differ.
-func SyncStock(ctx workflow.Context, in SyncRunInput) (activities.SyncResult, error) {
+func SyncStock(ctx workflow.Context, in PollInput) (activities.SyncResult, error) {
 	return runSync(ctx, "stock", syncActs.SyncStock, in)
 }
 
 // SyncCustomers is the customer sync, run by a per-tenant schedule: ledger
 // customers are imported into the shop (matched before created) and
 // changes of linked customers move per the tenant's field ownership.
-func SyncCustomers(ctx workflow.Context, in SyncRunInput) (activities.SyncResult, error) {
+func SyncCustomers(ctx workflow.Context, in PollInput) (activities.SyncResult, error) {
 	return runSync(ctx, "customers", syncActs.SyncCustomers, in)
 }

@@ -52,28 +52,45 @@ func newSyncRunCmd(e *env) *cobra.Command {
 	var full bool
 	c.Flags().StringVar(&tenantID, "tenant", "", "the tenant (required)")
 	c.Flags().BoolVar(&full, "full", false, "ignore the watermarks and compare everything")
-	p := bind(c, e, config.Temporal|config.Secrets|config.Logging)
+	p := bind(c, e, config.Database|config.Temporal|config.Secrets|config.Logging)
 	c.RunE = func(c *cobra.Command, args []string) error {
 		if tenantID == "" {
 			return errors.New("--tenant is required")
 		}
 		return withTemporal(c.Context(), e, p, func(ctx context.Context, tc client.Client) error {
-			return runSyncNow(ctx, e.stdout, tc, p.cfg.TaskQueue, tenantID, args[0], full)
+			s, closeStore, err := p.openStore(ctx, true)
+			if err != nil {
+				return err
+			}
+			defer closeStore()
+			return runSyncNow(ctx, e.stdout, tc, s, p.cfg.TaskQueue, tenantID, args[0], full)
 		})
 	}
 	return c
 }
 
-// runSyncNow starts one sync workflow, waits for it and prints its result.
-func runSyncNow(ctx context.Context, w io.Writer, c client.Client, taskQueue, tenantID, kind string, full bool) error {
+// runSyncNow starts one sync workflow, waits for it and prints its
+// result. full clears the sync's watermarks first, so the run compares
+// every object.
+func runSyncNow(ctx context.Context, w io.Writer, c client.Client, s *store.Store, taskQueue, tenantID, kind string, full bool) error {
 	for _, k := range syncKinds() {
 		if k.name != kind {
 			continue
 		}
+		if _, err := s.Tenant(ctx, tenantID); err != nil {
+			return fmt.Errorf("tenant %s: %w", tenantID, err)
+		}
+		if full {
+			for _, name := range k.watermarks {
+				if err := s.SetWatermark(ctx, tenantID, name, ""); err != nil {
+					return err
+				}
+			}
+		}
 		id := k.schedule + "-" + tenantID + "-run-" + strconv.FormatInt(time.Now().UnixMilli(), 10)
 		run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: taskQueue,
 			TypedSearchAttributes: temporal.NewSearchAttributes(workflows.AttrTenantID.ValueSet(tenantID))},
-			k.workflow, workflows.SyncRunInput{TenantID: tenantID, Full: full})
+			k.workflow, workflows.PollInput{TenantID: tenantID})
 		if err != nil {
 			return fmt.Errorf("start %s: %w", id, err)
 		}
