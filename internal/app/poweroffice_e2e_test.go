@@ -84,7 +84,9 @@ func startPowerOfficeStack(t *testing.T) *poStack {
 	ps := prestashopsim.New(prestashopsim.Options{})
 	psSrv := httptest.NewServer(ps)
 	t.Cleanup(psSrv.Close)
-	po := posim.New(posim.Options{})
+	// Invoicing is asynchronous, as in PowerOffice: a new invoice is
+	// being processed for a moment.
+	po := posim.New(posim.Options{InvoiceProcessing: 300 * time.Millisecond})
 	poSrv := httptest.NewServer(po)
 	t.Cleanup(poSrv.Close)
 	if err := s.CreateTenant(ctx, powerOfficeTenant(t, psSrv.URL, poSrv.URL)); err != nil {
@@ -237,6 +239,10 @@ func TestPowerOfficeCardPaymentAndSettlementReachTheShop(t *testing.T) {
 	wire := strconv.Itoa(placeOrder(t, st.ps, "ps_wirepayment", 3).ID)
 	st.signal(t, wire, "w1", 2*time.Second)
 	booked := st.waitState(t, wire, workflows.StateBooked)
+	// createAndSendInvoice only queued the invoice: wait until it is made.
+	for deadline := time.Now().Add(10 * time.Second); len(st.invoicesOf(t, wire)) == 0 && time.Now().Before(deadline); {
+		time.Sleep(100 * time.Millisecond)
+	}
 	inv := st.exactlyOnePaid(t, wire, "39.00")
 	if inv.Paid() || inv.ID != booked.LedgerDocID {
 		t.Fatalf("wire order: invoice %+v, booked %+v; want an open invoice with the booked id", inv, booked)

@@ -54,7 +54,7 @@ func (l *Ledger) PostCreditNote(ctx context.Context, c ledger.CreditNote) (*ledg
 	if apierr.Is(err, apierr.KindConflict) {
 		p, ferr := l.find(ctx, c.Reference)
 		if ferr != nil {
-			return nil, ferr
+			return nil, notYetVisible(ferr, c.Reference)
 		}
 		so.ID = p.ID
 	} else if err != nil {

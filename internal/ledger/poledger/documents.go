@@ -123,12 +123,23 @@ func rateString(bp int64) string {
 func (l *Ledger) resume(ctx context.Context, d *ledgerdoc.Document, cust int64) (*ledger.Posted, error) {
 	p, err := l.find(ctx, d.Reference)
 	if err != nil {
-		return nil, err
+		return nil, notYetVisible(err, d.Reference)
 	}
 	if d.Kind == ledgerdoc.KindCashInvoice && !p.Settled {
 		return l.finishCash(ctx, p, d, cust)
 	}
 	return p, nil
+}
+
+// notYetVisible turns "not found" after PowerOffice refused our reference
+// as a duplicate into a transient error: the object exists but is not
+// readable yet (replica lag, invoicing in progress).
+func notYetVisible(err error, ref string) error {
+	if !IsNotFound(err) {
+		return err
+	}
+	return &apierr.Error{Kind: apierr.KindTransient, API: "poweroffice", Op: "GET /OutgoingInvoices",
+		Message: "PowerOffice holds " + ref + " but does not list it yet", Err: err}
 }
 
 // finishCash invoices a cash sale without delivery (unless invoiced) and

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bokfor/bokfor/internal/apierr"
 	"github.com/bokfor/bokfor/internal/domain"
@@ -21,7 +22,15 @@ import (
 // newLedger returns a ledger on a fresh simulator.
 func newLedger(t *testing.T) (*poledger.Ledger, *posim.Server) {
 	t.Helper()
-	sim := posim.New(posim.Options{DisableRateLimits: true})
+	return newLedgerOn(t, posim.Options{})
+}
+
+// newLedgerOn returns a ledger on a fresh simulator with opts (rate
+// limit off).
+func newLedgerOn(t *testing.T, opts posim.Options) (*poledger.Ledger, *posim.Server) {
+	t.Helper()
+	opts.DisableRateLimits = true
+	sim := posim.New(opts)
 	srv := httptest.NewServer(sim)
 	t.Cleanup(srv.Close)
 	c, err := poweroffice.New(poweroffice.Config{BaseURL: srv.URL + "/v2", ApplicationKey: "app", ClientKey: "client",
@@ -277,5 +286,43 @@ func TestFullCreditNote(t *testing.T) {
 	}
 	if f, err := l.FindCreditNote(ctx, p.ID, cn.Reference); err != nil || f.ID != note.ID {
 		t.Fatalf("find credit note: %+v %v", f, err)
+	}
+}
+
+// TestAsynchronousInvoicingIsWaitedFor: createAndSendInvoice only queues
+// the invoice; until PowerOffice has made it, the ledger answers
+// transient errors (retried by the activity), never a second document.
+func TestAsynchronousInvoicingIsWaitedFor(t *testing.T) {
+	t.Parallel()
+	l, _ := newLedgerOn(t, posim.Options{InvoiceProcessing: 30 * time.Millisecond})
+	ctx := context.Background()
+	d := order(ledgerdoc.KindCashInvoice, "bokfor-demo-async")
+	cust, pids := setup(t, l, d)
+	var p *ledger.Posted
+	var err error
+	transient := 0
+	for attempt := 0; attempt < 50; attempt++ {
+		if attempt > 0 {
+			time.Sleep(5 * time.Millisecond)
+		}
+		if f, ferr := l.FindDocument(ctx, d.Reference, d.Kind); ferr == nil {
+			p, err = f, nil
+			break
+		} else if !errors.Is(ferr, ledger.ErrNotFound) && !apierr.Is(ferr, apierr.KindTransient) {
+			t.Fatalf("find: %v", ferr)
+		}
+		if p, err = l.PostDocument(ctx, d, cust, pids); err == nil {
+			break
+		}
+		if !apierr.Is(err, apierr.KindTransient) {
+			t.Fatalf("attempt %d: %v", attempt, err)
+		}
+		transient++
+	}
+	if err != nil || p == nil || !p.Settled || transient == 0 {
+		t.Fatalf("posted %+v %v after %d transient answers", p, err, transient)
+	}
+	if invs := invoicesFor(t, l, d.Reference); len(invs) != 1 || !invs[0].Paid() {
+		t.Fatalf("invoices %+v: want exactly one, paid", invs)
 	}
 }

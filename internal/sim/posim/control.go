@@ -80,7 +80,7 @@ func (s *Server) SettleInvoice(invoiceNo int64) bool {
 	defer s.mu.Unlock()
 	for _, cl := range s.clients {
 		for _, inv := range cl.invoices {
-			if inv.InvoiceNo == invoiceNo && inv.Balance != 0 {
+			if inv.InvoiceNo == invoiceNo && inv.Balance != 0 && inv.ready(s.opts.Now()) {
 				inv.Balance = 0
 				inv.BalanceChanged = s.opts.Now()
 				return true

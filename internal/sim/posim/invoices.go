@@ -30,7 +30,12 @@ type invoice struct {
 	Sent            time.Time
 	delivery        string
 	voucherType     string
+	// readyAt is when PowerOffice has finished making the invoice.
+	readyAt time.Time
 }
+
+// ready reports whether the invoice is made by now.
+func (inv *invoice) ready(now time.Time) bool { return !now.Before(inv.readyAt) }
 
 // dto renders OutgoingInvoiceDto.
 func (inv *invoice) dto() map[string]any {
@@ -79,6 +84,7 @@ func (s *Server) listInvoices(w http.ResponseWriter, r *http.Request, cl *client
 		case nos != nil && !inRanges(inv.InvoiceNo, nos):
 		case custs != nil && !inRanges(inv.CustomerNo, custs):
 		case unpaid && inv.Balance == 0:
+		case !inv.ready(s.opts.Now()):
 		default:
 			out = append(out, inv.dto())
 		}
@@ -88,7 +94,7 @@ func (s *Server) listInvoices(w http.ResponseWriter, r *http.Request, cl *client
 
 func (s *Server) getInvoice(w http.ResponseWriter, r *http.Request, cl *client) *apiErr {
 	inv := cl.invoice(r.PathValue("id"))
-	if inv == nil {
+	if inv == nil || !inv.ready(s.opts.Now()) {
 		return notFound("OutgoingInvoice", r.PathValue("id"))
 	}
 	writeJSON(w, http.StatusOK, inv.dto())

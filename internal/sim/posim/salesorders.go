@@ -311,6 +311,7 @@ func (s *Server) createAndSendInvoice(w http.ResponseWriter, r *http.Request, cl
 	if so.total < 0 {
 		inv.voucherType = "OutgoingCreditNote"
 	}
+	inv.readyAt = now.Add(s.opts.InvoiceProcessing)
 	cl.nextInvNo++
 	cl.nextVouchNo++
 	cl.invoices = append(cl.invoices, inv)
@@ -324,12 +325,19 @@ func (s *Server) createAndSendInvoice(w http.ResponseWriter, r *http.Request, cl
 
 func (s *Server) sentState(w http.ResponseWriter, r *http.Request, cl *client) *apiErr {
 	id := r.URL.Query().Get("id")
+	now := s.opts.Now()
 	out := []map[string]any{}
 	for _, inv := range cl.invoices {
-		if id == "" || inv.ID == id {
-			out = append(out, map[string]any{"Id": inv.ID, "InvoiceNo": inv.InvoiceNo, "DueDate": inv.DueDate,
-				"SentDateTimeOffset": stamp(inv.Sent), "IsInvoiceBeingProcessed": false, "LastErrorMessage": nil})
+		if id != "" && inv.ID != id {
+			continue
 		}
+		if !inv.ready(now) {
+			out = append(out, map[string]any{"Id": inv.ID, "InvoiceNo": nil, "DueDate": nil,
+				"SentDateTimeOffset": nil, "IsInvoiceBeingProcessed": true, "LastErrorMessage": nil})
+			continue
+		}
+		out = append(out, map[string]any{"Id": inv.ID, "InvoiceNo": inv.InvoiceNo, "DueDate": inv.DueDate,
+			"SentDateTimeOffset": stamp(inv.Sent), "IsInvoiceBeingProcessed": false, "LastErrorMessage": nil})
 	}
 	return writeList(w, r, out)
 }

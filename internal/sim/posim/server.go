@@ -32,6 +32,10 @@ type Options struct {
 	// InvalidPrivileges are privileges every client has not granted; calls
 	// that need one answer 403.
 	InvalidPrivileges []string
+	// InvoiceProcessing makes createAndSendInvoice asynchronous as in
+	// PowerOffice: for this long the invoice is "being processed" (absent
+	// from outgoing invoices, no number in sentState). 0: ready at once.
+	InvoiceProcessing time.Duration
 	// TokenLifetime is expires_in of issued tokens; default 20 minutes.
 	TokenLifetime time.Duration
 	// DisableRateLimits turns the 10 requests per second rule off.

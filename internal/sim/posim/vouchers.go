@@ -120,7 +120,7 @@ func (s *Server) postBankVoucher(w http.ResponseWriter, r *http.Request, cl *cli
 		for _, inv := range cl.invoices {
 			byRef := m.cmr != nil && inv.CMR != nil && *m.cmr == *inv.CMR
 			byNo := m.invNo != nil && *m.invNo == itoa(inv.InvoiceNo)
-			if inv.CustomerID == m.cust.ID && inv.Balance != 0 && inv.Balance == -m.amount && (byRef || byNo) {
+			if inv.ready(now) && inv.CustomerID == m.cust.ID && inv.Balance != 0 && inv.Balance == -m.amount && (byRef || byNo) {
 				cl.nextMatchID++
 				id := cl.nextMatchID
 				inv.Balance, inv.BalanceChanged, inv.MatchID = 0, now, &id
