@@ -19,6 +19,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/bokfor/bokfor/activities"
+	"github.com/bokfor/bokfor/internal/domain"
 	"github.com/bokfor/bokfor/internal/ledger/fiken"
 	"github.com/bokfor/bokfor/internal/ledgerdoc"
 	"github.com/bokfor/bokfor/internal/money"
@@ -66,6 +67,16 @@ type Count struct {
 	Name string
 	N    int64
 	Note string
+}
+
+// Violations returns the violations of the named invariant.
+func (rep *Report) Violations(name string) int {
+	for _, inv := range rep.Invariants {
+		if inv.Name == name {
+			return inv.Violations
+		}
+	}
+	return 0
 }
 
 // Failed reports whether any invariant was violated.
@@ -118,6 +129,9 @@ func (rep *Report) Print(w io.Writer) {
 		fmt.Fprintf(w, "PASS\n")
 	}
 }
+
+// RateInvariant names the ledger rate-limit invariant.
+const RateInvariant = "ledger rate-limit violations"
 
 // personal are substrings of the personal data the run places in orders.
 var personal = []string{"chaos.example.no", "Kaosdottir", "Kaosveien"}
@@ -221,6 +235,7 @@ func (r *run) check(ctx context.Context, pool *pgxpool.Pool, rep *Report) error 
 	one := &Invariant{Name: "exactly one invoice per order"}
 	stray := &Invariant{Name: "no invoice without an order"}
 	total := &Invariant{Name: "invoice gross = shop total (+ invoice fee)"}
+	vat := &Invariant{Name: "VAT per rate = shop's, ±1 øre per line (no-fee orders)"}
 	settled := &Invariant{Name: "settled invoice => shop order in settled state"}
 	refunds := &Invariant{Name: "every refund/cancellation credited exactly once"}
 	strayCN := &Invariant{Name: "no credit note without a refund"}
@@ -228,13 +243,13 @@ func (r *run) check(ctx context.Context, pool *pgxpool.Pool, rep *Report) error 
 	dupProd := &Invariant{Name: "no duplicate products"}
 	final := &Invariant{Name: "orders at their end state", Checked: len(orders), Violations: len(orders) - int(nFinal)}
 	inbox := &Invariant{Name: "inbox fully delivered"}
-	rate := &Invariant{Name: "ledger rate-limit violations", Checked: int(fkStats.Requests), Violations: int(fkStats.RateViolations)}
+	rate := &Invariant{Name: RateInvariant, Checked: int(fkStats.Requests), Violations: int(fkStats.RateViolations)}
 	failed := &Invariant{Name: "workflows failed, terminated or timed out"}
 	parked := &Invariant{Name: "orders parked in needs_attention (none injected)"}
 	saPII := &Invariant{Name: "personal data in search attributes"}
 	histPII := &Invariant{Name: "plaintext personal data in stored histories"}
 	logLeak := &Invariant{Name: "secrets or personal data in worker/starter logs"}
-	rep.Invariants = []*Invariant{one, stray, total, settled, refunds, strayCN, dupCust, dupProd, final, inbox, rate, failed, parked, saPII, histPII, logLeak}
+	rep.Invariants = []*Invariant{one, stray, total, vat, settled, refunds, strayCN, dupCust, dupProd, final, inbox, rate, failed, parked, saPII, histPII, logLeak}
 	for _, o := range orders {
 		if !o.Final {
 			final.fail("%s order %d (%s) is %q", r.tenants[o.Tenant].ID, o.ID, o.Module, o.State)
@@ -312,6 +327,12 @@ func (r *run) check(ctx context.Context, pool *pgxpool.Pool, rep *Report) error 
 			total.Checked++
 			if money.Ore(inv.Gross) != want {
 				total.fail("%s order %d: invoice gross %s, shop total %s", t.ID, o.ID, money.Ore(inv.Gross), want)
+			}
+			if o.Module != "ps_wirepayment" {
+				vat.Checked++
+				if diff := vatDiff(so.Lines, inv.Lines); diff != "" {
+					vat.fail("%s order %d: %s", t.ID, o.ID, diff)
+				}
 			}
 			if inv.Sale != nil && inv.Sale.Settled && !o.Cancel {
 				settled.Checked++
@@ -477,6 +498,51 @@ func (r *run) check(ctx context.Context, pool *pgxpool.Pool, rep *Report) error 
 		}
 	}
 	return nil
+}
+
+// vatTypeRate maps the chaos tenants' Fiken VAT types to rates (the
+// example tenant's vat table).
+var vatTypeRate = map[string]domain.VATRate{"HIGH": domain.VAT25, "MEDIUM": domain.VAT15, "LOW": domain.VAT12, "EXEMPT": domain.VAT0}
+
+// vatDiff compares the VAT per rate of the shop's lines with the
+// invoice's (orders without shipping or discounts; a rounding line has no
+// VAT); "" when equal within the documented tolerance: the ledger computes
+// each line's VAT as net × rate, so a rate's VAT may differ from the shop's
+// by at most one øre per line (docs/accounting.md, Totals).
+func vatDiff(shop []domain.Line, ledger []fiken.InvoiceLine) string {
+	want, got := map[domain.VATRate]money.Ore{}, map[domain.VATRate]money.Ore{}
+	lines := map[domain.VATRate]int{}
+	for _, l := range shop {
+		want[l.TaxRate] += l.VAT()
+	}
+	for _, l := range ledger {
+		if l.Vat == 0 {
+			continue
+		}
+		r, ok := vatTypeRate[l.VatType]
+		if !ok {
+			return fmt.Sprintf("line with VAT type %q", l.VatType)
+		}
+		got[r] += l.Vat
+		lines[r]++
+	}
+	rates := map[domain.VATRate]bool{}
+	for r := range want {
+		rates[r] = true
+	}
+	for r := range got {
+		rates[r] = true
+	}
+	for r := range rates {
+		d := got[r] - want[r]
+		if d < 0 {
+			d = -d
+		}
+		if d > money.Ore(lines[r]) {
+			return fmt.Sprintf("VAT at %s: invoice %s, shop %s (%d lines)", r, got[r], want[r], lines[r])
+		}
+	}
+	return ""
 }
 
 // historyLeak returns the first personal-data string found in the raw

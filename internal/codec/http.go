@@ -33,7 +33,11 @@ func Handler(c *Codec, o HandlerOptions) http.Handler {
 		if origin := r.Header.Get("Origin"); origin != "" && slices.Contains(o.AllowOrigins, origin) {
 			w.Header().Set("Access-Control-Allow-Origin", origin)
 			w.Header().Set("Access-Control-Allow-Credentials", "true")
-			w.Header().Set("Access-Control-Allow-Headers", "Authorization,Content-Type,X-Namespace")
+			hdrs := "Authorization,Content-Type,X-Namespace"
+			if req := r.Header.Get("Access-Control-Request-Headers"); req != "" {
+				hdrs = req
+			}
+			w.Header().Set("Access-Control-Allow-Headers", hdrs)
 			w.Header().Set("Access-Control-Allow-Methods", "POST,OPTIONS")
 			w.Header().Set("Vary", "Origin")
 			if r.Method == http.MethodOptions {
