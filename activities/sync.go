@@ -322,7 +322,10 @@ func (a *Syncs) syncProduct(ctx context.Context, e *syncEnv, sku string, si *sho
 		_ = json.Unmarshal(link.Snapshot, &snap)
 	}
 	if si == nil {
-		if si, err = a.findShopItem(ctx, e, sku, snap); err != nil {
+		if si, err = a.findShopItem(ctx, e, sku, snap); errors.Is(err, errParentSKU) {
+			res.note("%s: a shop product with combinations; its combinations sync by their own SKUs", sku)
+			return nil
+		} else if err != nil {
 			if itemError(err) {
 				res.note("%s: %v", sku, err)
 				return nil
@@ -490,9 +493,13 @@ func rateOfVATType(s *tenant.Settings, vatType string) (domain.VATRate, bool) {
 	return 0, false
 }
 
-// findShopItem locates a SKU in the shop: through the link's snapshot
-// (which also knows combinations), else by product reference. nil when
-// the shop has no such SKU.
+// errParentSKU: the SKU is the reference of a shop product with
+// combinations, which is not synced itself (its combinations are).
+var errParentSKU = errors.New("product with combinations")
+
+// findShopItem locates a SKU in the shop: through the link's snapshot,
+// else by product or combination reference. nil when the shop has no such
+// SKU; errParentSKU when it belongs to a product with combinations.
 func (a *Syncs) findShopItem(ctx context.Context, e *syncEnv, sku string, snap productSnapshot) (*shopItem, error) {
 	ids := []string{snap.ShopProductID}
 	if snap.ShopProductID == "" {
@@ -517,6 +524,9 @@ func (a *Syncs) findShopItem(ctx context.Context, e *syncEnv, sku string, snap p
 			if it.SKU == sku {
 				return &it, nil
 			}
+		}
+		if p.SKU == sku && len(p.Variants) > 0 {
+			return nil, errParentSKU
 		}
 	}
 	return nil, nil
@@ -709,11 +719,14 @@ func (a *Syncs) stockRow(ctx context.Context, e *syncEnv, sku string, levels map
 	}
 	productID, variantID := snap.ShopProductID, snap.ShopVariantID
 	if productID == "" {
-		ids, err := e.sc.ProductIDsBySKU(ctx, sku)
-		if err != nil || len(ids) != 1 {
+		it, err := a.findShopItem(ctx, e, sku, snap)
+		if it == nil || err != nil {
+			if itemError(err) || errors.Is(err, errParentSKU) {
+				return nil, nil
+			}
 			return nil, err
 		}
-		productID = ids[0]
+		productID, variantID = it.ProductID, it.VariantID
 	}
 	rows, ok := levels[productID]
 	if !ok {

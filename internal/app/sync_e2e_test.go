@@ -260,6 +260,32 @@ func TestProductSyncBothWaysPerOwnership(t *testing.T) {
 		t.Fatalf("inactive ledger product reached the shop: %v, %v", ids, err)
 	}
 
+	// The parent SKU of a product with combinations is not a shop product
+	// of its own; a combination known to the ledger through a link without
+	// snapshot (as the order flow leaves it) is found by its reference and
+	// follows the shop (combinations are read-only), never duplicated.
+	if _, err := fc.CreateProduct(ctx, fiken.ProductRequest{Name: "T-skjorte", UnitPrice: 15920, IncomeAccount: "3000", VatType: "HIGH",
+		Active: true, ProductNumber: "SKU-TSHIRT"}); err != nil {
+		t.Fatal(err)
+	}
+	tshirtL := ledgerProduct(t, fc, "SKU-TSHIRT-L")
+	if err := ss.store.PutLink(ctx, store.Link{TenantID: "demo", Kind: store.LinkProduct, ShopID: "SKU-TSHIRT-L",
+		LedgerID: strconv.FormatInt(tshirtL.ProductID, 10)}); err != nil {
+		t.Fatal(err)
+	}
+	updateLedger(t, fc, tshirtL, func(r *fiken.ProductRequest) { r.Name = "T-skjorte large" })
+	if res := ss.runSync(t, workflows.SyncProducts); res.Created != 0 || res.Updated != 1 {
+		t.Fatalf("after the parent SKU and a renamed combination in the ledger: %+v, want nothing created, 1 updated", res)
+	}
+	for _, sku := range []string{"SKU-TSHIRT", "SKU-TSHIRT-L"} {
+		if ids, err := pc.ProductIDsByReference(ctx, sku); err != nil || len(ids) > 1 || (sku == "SKU-TSHIRT-L" && len(ids) != 0) {
+			t.Fatalf("shop products with reference %s: %v, %v; none may be added", sku, ids, err)
+		}
+	}
+	if got := ledgerProduct(t, fc, "SKU-TSHIRT-L").Name; got != "T-skjorte L" {
+		t.Fatalf("ledger SKU-TSHIRT-L = %q, want the shop's name back (combinations follow the shop)", got)
+	}
+
 	// Everything settled: a further run writes nothing.
 	ss.assertQuiet(t, workflows.SyncProducts)
 	if v := ss.fk.Stats().RateViolations; v != 0 {

@@ -38,8 +38,8 @@ type Catalog interface {
 	ChangedProducts(ctx context.Context, watermark string) ([]string, string, error)
 	// Product reads a product with its combinations and VAT rate.
 	Product(ctx context.Context, productID string) (*domain.Product, error)
-	// ProductIDsBySKU returns the ids of the products with this SKU
-	// (product reference, not combination reference).
+	// ProductIDsBySKU returns the ids of the products with this SKU as
+	// their reference or as one of their combinations' reference.
 	ProductIDsBySKU(ctx context.Context, sku string) ([]string, error)
 	// UpdateProduct changes some fields of a product and nothing else.
 	UpdateProduct(ctx context.Context, productID string, c ProductChange) error

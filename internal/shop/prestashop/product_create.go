@@ -106,3 +106,18 @@ func (c *Client) TaxRulesGroupFor(ctx context.Context, rate domain.VATRate) (int
 	}
 	return 0, r.err
 }
+
+// CombinationProductIDsByReference returns the product ids of the
+// combinations whose reference is sku.
+func (c *Client) CombinationProductIDsByReference(ctx context.Context, sku string) ([]int, error) {
+	objs, err := c.list(ctx, "combinations", url.Values{"display": {"[id,id_product]"}, "filter[reference]": {filterValue(sku)}, "sort": {"[id_ASC]"}})
+	if err != nil {
+		return nil, err
+	}
+	r := &reader{}
+	var ids []int
+	for _, o := range objs {
+		ids = append(ids, r.int(o, "id_product"))
+	}
+	return ids, r.err
+}

@@ -3,6 +3,7 @@ package psshop
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/bokfor/bokfor/internal/apierr"
@@ -63,15 +64,22 @@ func (s *Shop) Product(ctx context.Context, productID string) (*domain.Product, 
 	return p, err
 }
 
-// ProductIDsBySKU finds products by reference.
+// ProductIDsBySKU finds the products whose reference, or one of whose
+// combinations' reference, is sku.
 func (s *Shop) ProductIDsBySKU(ctx context.Context, sku string) ([]string, error) {
 	ids, err := s.c.ProductIDsByReference(ctx, sku)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]string, len(ids))
-	for i, id := range ids {
-		out[i] = strconv.Itoa(id)
+	parents, err := s.c.CombinationProductIDsByReference(ctx, sku)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, id := range append(ids, parents...) {
+		if v := strconv.Itoa(id); !slices.Contains(out, v) {
+			out = append(out, v)
+		}
 	}
 	return out, nil
 }
