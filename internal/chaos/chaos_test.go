@@ -26,7 +26,7 @@ func TestShortChaosRun(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
 	defer cancel()
 	var progress bytes.Buffer
 	rep, err := Run(ctx, Config{
@@ -34,7 +34,7 @@ func TestShortChaosRun(t *testing.T) {
 		Tenants: 2, Orders: 60, Workers: 2, Rate: 6,
 		WorkerKills: 2, StarterRestarts: 1, TemporalRestart: true,
 		RefundPct: 0.1, CancelPct: 0.05, NeverPct: 0.1,
-		Quiescence: 150 * time.Second, Seed: uint64(time.Now().UnixNano()),
+		Quiescence: 3 * time.Minute, Seed: uint64(time.Now().UnixNano()),
 		Progress: &progress,
 	})
 	t.Log("\n" + progress.String())
