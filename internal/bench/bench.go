@@ -47,8 +47,9 @@ var AllScenarios = []string{ScenarioCalls, ScenarioCeiling, ScenarioLatency, Sce
 // Options configure a run.
 type Options struct {
 	// DatabaseURL names the PostgreSQL server; the run creates and drops
-	// its own database bokfor_bench_<unix time> on it.
-	DatabaseURL string
+	// its own database bokfor_bench_<unix time> on it. Never written to
+	// the results (it may hold a password).
+	DatabaseURL string `json:"-"`
 	// OutDir receives <scenario>.json and run.json; empty: no files.
 	OutDir string
 	// Scenarios to run; empty: AllScenarios.
@@ -68,7 +69,7 @@ type Options struct {
 	// Concurrency bounds concurrent signal-with-starts of a backlog.
 	Concurrency int
 	// Log receives warnings of the stack (worker, dev server handling).
-	Log *zap.Logger
+	Log *zap.Logger `json:"-"`
 }
 
 // Defaults returns the full run's options (about 10 minutes on 2 cores);

@@ -103,7 +103,7 @@ func drawCalls(dir string) (bool, error) {
 	p.Add(lb, sb)
 	p.Legend.Add("ledger (Fiken)", lb)
 	p.Legend.Add("shop (PrestaShop)", sb)
-	p.Legend.Top = true
+	p.Legend.Top, p.Legend.Left = true, true
 	p.NominalX(names...)
 	return true, p.Save(9*vg.Inch, 4*vg.Inch, filepath.Join(dir, "calls.png"))
 }
