@@ -42,8 +42,6 @@ func mustCodec(t *testing.T, keys ...[]byte) *Codec {
 	return c
 }
 
-const personal = `{"email":"kari.nordmann@example.no","name":"Kari Nordmann"}`
-
 func plainPayload(t *testing.T) *commonpb.Payload {
 	t.Helper()
 	p, err := converter.GetDefaultDataConverter().ToPayload(map[string]string{"email": "kari.nordmann@example.no", "name": "Kari Nordmann"})
