@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -294,17 +295,17 @@ func TestFullCreditNote(t *testing.T) {
 // transient errors (retried by the activity), never a second document.
 func TestAsynchronousInvoicingIsWaitedFor(t *testing.T) {
 	t.Parallel()
-	l, _ := newLedgerOn(t, posim.Options{InvoiceProcessing: 30 * time.Millisecond})
+	// The simulator's clock moves only when the test says so.
+	var offset atomic.Int64
+	now := func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
+	l, _ := newLedgerOn(t, posim.Options{InvoiceProcessing: time.Minute, Now: now})
 	ctx := context.Background()
 	d := order(ledgerdoc.KindCashInvoice, "bokfor-demo-async")
 	cust, pids := setup(t, l, d)
 	var p *ledger.Posted
 	var err error
 	transient := 0
-	for attempt := 0; attempt < 50; attempt++ {
-		if attempt > 0 {
-			time.Sleep(5 * time.Millisecond)
-		}
+	for attempt := 0; attempt < 10; attempt++ {
 		if f, ferr := l.FindDocument(ctx, d.Reference, d.Kind); ferr == nil {
 			p, err = f, nil
 			break
@@ -318,6 +319,7 @@ func TestAsynchronousInvoicingIsWaitedFor(t *testing.T) {
 			t.Fatalf("attempt %d: %v", attempt, err)
 		}
 		transient++
+		offset.Add(int64(20 * time.Second))
 	}
 	if err != nil || p == nil || !p.Settled || transient == 0 {
 		t.Fatalf("posted %+v %v after %d transient answers", p, err, transient)

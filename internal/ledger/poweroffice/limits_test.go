@@ -66,11 +66,11 @@ func TestTenantsOnOneSubscriptionKeyShareTheLimit(t *testing.T) {
 func TestUnpacedClientsAreThrottled(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, envOpts{noContract: true, enforce: true, limiter: ratelimit.Unlimited{}})
-	for range 15 {
+	for i := 0; i < 200 && e.sim.Stats().RateViolations == 0; i++ {
 		_, _ = e.client.VatCodes(context.Background())
 	}
 	if v := e.sim.Stats().RateViolations; v == 0 {
-		t.Fatal("no rate violations for 15+ unpaced requests")
+		t.Fatal("no rate violations for 200 unpaced requests")
 	}
 }
 
