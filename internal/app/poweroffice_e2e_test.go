@@ -323,3 +323,50 @@ func (st *poStack) syncProducts(t *testing.T) activities.SyncResult {
 	}
 	return res
 }
+
+func TestPowerOfficeRefundBecomesOneCreditNote(t *testing.T) {
+	t.Parallel()
+	st := startPowerOfficeStack(t)
+	res := placeOrder(t, st.ps, "vipps", 2)
+	id := strconv.Itoa(res.ID)
+	st.signal(t, id, "a", time.Hour)
+	st.waitState(t, id, workflows.StateSettled)
+
+	var rr prestashopsim.RefundRequest
+	rr.Lines = append(rr.Lines, struct {
+		Reference string `json:"reference"`
+		Quantity  int    `json:"quantity"`
+	}{"KOPP-1", 1})
+	slip, err := st.ps.Refund(res.ID, rr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		st.signal(t, id, "slip-"+strconv.Itoa(slip), time.Hour)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for len(st.status(t, id).Credited) != 1 {
+		if time.Now().After(deadline) {
+			t.Fatalf("refund not credited: %+v", st.status(t, id))
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	ref := activities.CreditReference("demo", id, strconv.Itoa(slip))
+	var notes []poweroffice.OutgoingInvoice
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if notes, err = st.poClient(t).ListOutgoingInvoices(context.Background(), poweroffice.InvoiceFilter{FromDate: "2000-01-01", ToDate: "2100-01-01",
+			CustomMatchingReferences: ref}); err != nil || len(notes) > 0 {
+			break
+		}
+	}
+	if err != nil || len(notes) != 1 {
+		t.Fatalf("%d credit notes with reference %s (%v), want exactly 1", len(notes), ref, err)
+	}
+	// One cup at 199.00 incl. 25 % VAT.
+	if notes[0].TotalAmount.Ore() != -money.MustParse("199.00") || notes[0].VoucherType != "OutgoingCreditNote" {
+		t.Fatalf("credit note %+v, want an OutgoingCreditNote of -199.00", notes[0])
+	}
+	if inv := st.exactlyOnePaid(t, id, ""); !inv.Paid() {
+		t.Fatalf("the original invoice changed: %+v", inv)
+	}
+}

@@ -105,8 +105,20 @@ func (l *Ledger) orderLines(ctx context.Context, op string, in []ledgerdoc.Line,
 			if pid, err = parseID(productIDs[i]); err != nil {
 				return nil, err
 			}
-		} else if pid, err = l.lineProduct(ctx, ln.Kind, acct); err != nil {
-			return nil, err
+		} else if ln.Kind == ledgerdoc.LineProduct && ln.SKU != "" {
+			// Credit lines come without resolved ids: the SKU's product.
+			p, err := l.c.FindProductByCode(ctx, ln.SKU)
+			if err != nil {
+				return nil, err
+			}
+			if p != nil {
+				pid = p.ID
+			}
+		}
+		if pid == 0 {
+			if pid, err = l.lineProduct(ctx, ln.Kind, acct); err != nil {
+				return nil, err
+			}
 		}
 		out = append(out, poweroffice.SalesOrderLine{ProductID: pid, Description: ln.Description, Quantity: sign * float64(ln.Quantity),
 			ProductUnitPrice: poweroffice.Amount(ln.UnitNet), ExternalImportReference: "L" + strconv.Itoa(i+1), SortOrder: i + 1})
