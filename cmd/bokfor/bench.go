@@ -35,7 +35,7 @@ with each other; across runs and machines compare ratios only.`,
 	latencyFor := cmd.Flags().Duration("latency-duration", 0, "how long orders arrive in the latency scenario (default 60s; 15s with --quick)")
 	conc := cmd.Flags().Int("concurrency", 16, "concurrent signal-with-starts when handing over a backlog")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		if p.cfg.LogLevel == "" || p.cfg.LogLevel == "info" {
+		if !cmd.Flags().Changed(config.SetLogLevel.Flag) && e.getenv(config.SetLogLevel.Env) == "" {
 			p.cfg.LogLevel = "warn" // the stack's info lines would drown the tables
 		}
 		if err := p.start(e, "bench"); err != nil {
