@@ -9,11 +9,13 @@ import (
 	"github.com/bokfor/bokfor/internal/apierr"
 )
 
-// RequiredPrivileges are the privileges the order flow uses: customers,
-// products, sales orders with invoicing, outgoing invoices (settlement),
-// bank vouchers (payments), accounts and VAT codes.
-var RequiredPrivileges = []string{"Customer_Full", "Product_Full", "SalesOrders_Full", "OutgoingInvoice",
-	"BankVoucher_Full", "GeneralLedgerAccount", "CommonServices"}
+// RequiredPrivileges returns the privileges the order flow uses:
+// customers, products, sales orders with invoicing, outgoing invoices
+// (settlement), bank vouchers (payments), accounts and VAT codes.
+func RequiredPrivileges() []string {
+	return []string{"Customer_Full", "Product_Full", "SalesOrders_Full", "OutgoingInvoice",
+		"BankVoucher_Full", "GeneralLedgerAccount", "CommonServices"}
+}
 
 // IntegrationInformation reads GET /ClientIntegrationInformation.
 func (c *Client) IntegrationInformation(ctx context.Context) (IntegrationInfo, error) {
@@ -26,7 +28,7 @@ func (c *Client) IntegrationInformation(ctx context.Context) (IntegrationInfo, e
 // KindAuth error naming every privilege of need that is not valid.
 func (c *Client) CheckPrivileges(ctx context.Context, need ...string) (IntegrationInfo, error) {
 	if len(need) == 0 {
-		need = RequiredPrivileges
+		need = RequiredPrivileges()
 	}
 	info, err := c.IntegrationInformation(ctx)
 	if err != nil {
