@@ -64,15 +64,17 @@ func (r *Relay) Run(ctx context.Context) error {
 	}
 	wait := interval
 	for {
-		n, err := r.RunOnce(ctx)
+		_, read, err := r.runOnce(ctx)
 		switch {
 		case ctx.Err() != nil:
 			return nil
 		case err != nil:
 			wait = min(max(2*wait, interval), maxBackoff)
 			r.log().Warn("inbox relay: round failed; backing off", zap.Error(err), zap.Duration("retry_in", wait))
-		case n >= r.batch():
-			wait = 0 // more may be waiting
+		case read >= r.batch():
+			// A full batch was read (signalled, duplicates, echoes or
+			// stored events alike): more may be waiting, go on at once.
+			wait = 0
 		default:
 			wait = interval
 		}
@@ -87,20 +89,25 @@ func (r *Relay) Run(ctx context.Context) error {
 // RunOnce runs one round and returns how many events it signalled. It
 // does nothing (and returns 0, nil) while another relay holds the lock.
 func (r *Relay) RunOnce(ctx context.Context) (int, error) {
-	var n int
-	_, err := r.Store.WithRelayLock(ctx, func(ctx context.Context) error {
-		var err error
-		n, err = r.round(ctx)
-		return err
-	})
-	r.updateGauge(ctx)
+	n, _, err := r.runOnce(ctx)
 	return n, err
 }
 
-func (r *Relay) round(ctx context.Context) (int, error) {
+// runOnce is RunOnce that also returns how many events the round read.
+func (r *Relay) runOnce(ctx context.Context) (signalled, read int, err error) {
+	_, err = r.Store.WithRelayLock(ctx, func(ctx context.Context) error {
+		var err error
+		signalled, read, err = r.round(ctx)
+		return err
+	})
+	r.updateGauge(ctx)
+	return signalled, read, err
+}
+
+func (r *Relay) round(ctx context.Context) (int, int, error) {
 	events, err := r.Store.Undelivered(ctx, r.batch())
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	d := dispatcher{store: r.Store, signaler: r.Signaler, log: r.log(), signalTimeout: relaySignalTimeout}
 	blocked := map[string]bool{}
@@ -141,7 +148,7 @@ func (r *Relay) round(ctx context.Context) (int, error) {
 		r.log().Info("inbox relay", zap.Int64("inbox_id", e.ID), zap.String("tenant", e.TenantID),
 			zap.String("topic", ev.Topic), zap.String("resource", ev.ResourceID), zap.String("outcome", outcome))
 	}
-	return signalled, errors.Join(errs...)
+	return signalled, len(events), errors.Join(errs...)
 }
 
 // updateGauge sets the age of the oldest undelivered event.
