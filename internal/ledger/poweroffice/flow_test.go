@@ -99,6 +99,15 @@ func TestEveryCallAgainstTheSimulatorAndTheSpec(t *testing.T) {
 	if ps, err := c.ListProductsChanged(ctx, "2000-01-01T00:00:00Z"); err != nil || len(ps) != 2 {
 		t.Fatalf("changed products: %+v %v", ps, err)
 	}
+	// A stock-only change moves the stock timestamp, not LastChanged.
+	before, _ := c.GetProduct(ctx, pr.ID)
+	if after, err := c.PatchProduct(ctx, pr.ID, []poweroffice.PatchOp{poweroffice.Replace("StockOnHand", 8)}); err != nil ||
+		after.LastChangedDateTime != before.LastChangedDateTime || after.StockChangedDateTime == before.StockChangedDateTime {
+		t.Fatalf("stock-only patch: before %+v after %+v %v", before, after, err)
+	}
+	if _, err := c.PatchProduct(ctx, pr.ID, []poweroffice.PatchOp{poweroffice.Replace("StockOnHand", 7)}); err != nil {
+		t.Fatal(err)
+	}
 	if ps, err := c.ListProductsStockChanged(ctx, "2000-01-01T00:00:00Z"); err != nil || len(ps) != 1 || ps[0].ID != pr.ID {
 		t.Fatalf("stock changed: %+v %v", ps, err)
 	}

@@ -2,6 +2,7 @@ package posim
 
 import (
 	"net/http"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -157,7 +158,12 @@ func (s *Server) patchProduct(w http.ResponseWriter, r *http.Request, cl *client
 		next.StockChanged = &now
 		next.StockAvailable = next.StockOnHand
 	}
-	next.LastChanged = now
+	// As in PowerOffice, LastChangedDateTimeOffset ignores stock.
+	fields := next
+	fields.StockOnHand, fields.StockAvailable, fields.StockChanged, fields.IsStockItem = p.StockOnHand, p.StockAvailable, p.StockChanged, p.IsStockItem
+	if !reflect.DeepEqual(fields, *p) {
+		next.LastChanged = now
+	}
 	*p = next
 	writeJSON(w, http.StatusOK, p)
 	return nil
