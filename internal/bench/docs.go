@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -109,6 +110,25 @@ func (d *docRecorder) perSecond(from, to time.Time) []int {
 		if i := int(t.Sub(from) / time.Second); !t.Before(from) && i < n {
 			out[i]++
 		}
+	}
+	return out
+}
+
+// gaps returns the intervals between consecutive API request arrivals
+// in [from, to], in milliseconds.
+func (d *docRecorder) gaps(from, to time.Time) []float64 {
+	d.mu.Lock()
+	var in []time.Time
+	for _, t := range d.arrivals {
+		if !t.Before(from) && !t.After(to) {
+			in = append(in, t)
+		}
+	}
+	d.mu.Unlock()
+	slices.SortFunc(in, time.Time.Compare)
+	var out []float64
+	for i := 1; i < len(in); i++ {
+		out = append(out, ms(in[i].Sub(in[i-1])))
 	}
 	return out
 }

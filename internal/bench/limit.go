@@ -31,6 +31,13 @@ type LimitResult struct {
 	Status429       int64   `json:"status_429"`
 	MaxInFlight     int64   `json:"max_in_flight"`
 	SignalSeconds   float64 `json:"signal_seconds"`
+	// Gap describes the intervals between consecutive ledger requests
+	// from the first to the last document: the limiter spaces them at
+	// least 300 ms; StarvedShare is the share of intervals over 400 ms,
+	// when no order was ready to post (the engine, not the limit, was
+	// the bottleneck) or the hand-over was slow.
+	Gap          Percentiles `json:"request_gap"`
+	StarvedShare float64     `json:"starved_share"`
 	// PerSecond are the ledger requests in each second from the hand-over
 	// of the backlog to the last document (for charts).
 	PerSecond []int `json:"ledger_requests_per_second"`
@@ -79,6 +86,16 @@ func runLimit(ctx context.Context, env *Env, orders, latencyMS, concurrency int)
 		MaxInFlight: st1.MaxInFlight, SignalSeconds: signalled.Sub(t0).Seconds()}
 	r.RequestsPerOrder = float64(r.LedgerRequests) / float64(orders)
 	r.PerSecond = w.docs.perSecond(t0, last)
+	gaps := w.docs.gaps(first, last)
+	r.Gap = percentiles(gaps)
+	for _, g := range gaps {
+		if g > 400 {
+			r.StarvedShare++
+		}
+	}
+	if len(gaps) > 0 {
+		r.StarvedShare /= float64(len(gaps))
+	}
 	if d := last.Sub(first).Seconds(); d > 0 {
 		r.AchievedRPS = float64(w.docs.requestsBetween(first, last)) / d
 	}

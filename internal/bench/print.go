@@ -30,6 +30,8 @@ func printLimit(out io.Writer, r *LimitResult) {
 		fmt.Fprintf(w, "  %.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.1f\t%d\t%d\t%d\n", r.AchievedRPS, r.RatioToFiken, r.RatioToLimiter,
 			r.OrdersPerSecond, r.RequestsPerOrder, r.DrainSeconds, r.RateViolations, r.Status429, r.MaxInFlight)
 	})
+	fmt.Fprintf(out, "  gap between ledger requests: p50 %.0f ms, p95 %.0f ms, max %.0f ms; %.0f %% of gaps over 400 ms (nothing ready to post, or a slow hand-over)\n",
+		r.Gap.P50, r.Gap.P95, r.Gap.Max, 100*r.StarvedShare)
 }
 
 func printCeiling(out io.Writer, r *CeilingResult) {
