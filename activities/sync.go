@@ -166,7 +166,7 @@ func (a *Syncs) env(ctx context.Context, tenantID string) (*syncEnv, error) {
 	}
 	sc, ok := sh.(shop.Catalog)
 	if !ok {
-		return nil, configError("shop client", fmt.Errorf("shop %s cannot sync products", sh.Kind()))
+		return nil, unsupported{fmt.Sprintf("shop %s does not support the sync yet", sh.Kind())}
 	}
 	lg, err := a.Connectors.Ledger(ctx, t)
 	if err != nil {
@@ -174,10 +174,27 @@ func (a *Syncs) env(ctx context.Context, tenantID string) (*syncEnv, error) {
 	}
 	lc, ok := lg.(ledger.Catalog)
 	if !ok {
-		return nil, configError("ledger client", fmt.Errorf("ledger %s cannot sync products", lg.Kind()))
+		return nil, unsupported{fmt.Sprintf("ledger %s does not support the sync yet", lg.Kind())}
 	}
 	return &syncEnv{t: t, kind: lg.Kind(), shop: sh, sc: sc, lc: lc, wfID: activity.GetInfo(ctx).WorkflowExecution.ID,
 		owners: syncplan.Owners(defaultProductOwners, t.Settings.ProductFields)}, nil
+}
+
+// unsupported means the tenant's shop or ledger has no sync support (yet):
+// the run does nothing and says so in its result instead of failing every
+// scheduled run.
+type unsupported struct{ msg string }
+
+func (u unsupported) Error() string { return u.msg }
+
+// skipUnsupported turns an unsupported error into an empty result with a
+// note; other errors pass.
+func skipUnsupported(err error) (SyncResult, error) {
+	var u unsupported
+	if errors.As(err, &u) {
+		return SyncResult{Notes: []string{u.msg}}, nil
+	}
+	return SyncResult{}, err
 }
 
 // itemError reports whether err concerns only one object (the run goes
@@ -201,7 +218,7 @@ func itemError(err error) bool {
 func (a *Syncs) SyncProducts(ctx context.Context, in SyncInput) (SyncResult, error) {
 	e, err := a.env(ctx, in.TenantID)
 	if err != nil {
-		return SyncResult{}, err
+		return skipUnsupported(err)
 	}
 	var cur productCursor
 	resumed := activity.HasHeartbeatDetails(ctx) && activity.GetHeartbeatDetails(ctx, &cur) == nil
@@ -608,7 +625,7 @@ func (a *Syncs) audit(ctx context.Context, e *syncEnv, op, sku, ledgerID string,
 func (a *Syncs) SyncStock(ctx context.Context, in SyncInput) (SyncResult, error) {
 	e, err := a.env(ctx, in.TenantID)
 	if err != nil {
-		return SyncResult{}, err
+		return skipUnsupported(err)
 	}
 	var res SyncResult
 	master := e.t.Settings.StockMaster

@@ -58,7 +58,7 @@ func (a *Syncs) customerEnv(ctx context.Context, tenantID string) (*customerEnv,
 	}
 	cc, ok := e.shop.(shop.CustomerCatalog)
 	if !ok {
-		return nil, configError("shop client", fmt.Errorf("shop %s cannot sync customers", e.shop.Kind()))
+		return nil, unsupported{fmt.Sprintf("shop %s does not support the customer sync yet", e.shop.Kind())}
 	}
 	lg, err := a.Connectors.Ledger(ctx, e.t)
 	if err != nil {
@@ -66,7 +66,7 @@ func (a *Syncs) customerEnv(ctx context.Context, tenantID string) (*customerEnv,
 	}
 	lcc, ok := lg.(ledger.CustomerCatalog)
 	if !ok {
-		return nil, configError("ledger client", fmt.Errorf("ledger %s cannot sync customers", lg.Kind()))
+		return nil, unsupported{fmt.Sprintf("ledger %s does not support the customer sync yet", lg.Kind())}
 	}
 	return &customerEnv{syncEnv: e, cc: cc, lcc: lcc, fields: syncplan.Owners(nil, e.t.Settings.CustomerFields)}, nil
 }
@@ -119,7 +119,7 @@ func splitName(name string) (first, last string) {
 func (a *Syncs) SyncCustomers(ctx context.Context, in SyncInput) (SyncResult, error) {
 	e, err := a.customerEnv(ctx, in.TenantID)
 	if err != nil {
-		return SyncResult{}, err
+		return skipUnsupported(err)
 	}
 	var cur customerCursor
 	resumed := activity.HasHeartbeatDetails(ctx) && activity.GetHeartbeatDetails(ctx, &cur) == nil

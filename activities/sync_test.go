@@ -308,3 +308,44 @@ func TestProductSyncOfALargeCatalogueTouchesOnlyWhatChanged(t *testing.T) {
 		t.Fatalf("quiet run %+v wrote %d to the shop and %d to the ledger, want nothing", res, fs.writes, fl.writes)
 	}
 }
+
+// plainLedger is a ledger without sync support.
+type plainLedger struct{ ledger.Ledger }
+
+func (plainLedger) Kind() string { return "plain" }
+
+// TestSyncOfALedgerWithoutSupportIsANoteNotAFailure: a tenant whose ledger
+// cannot sync yet gets an empty result saying so, not a failed run every
+// interval.
+func TestSyncOfALedgerWithoutSupportIsANoteNotAFailure(t *testing.T) {
+	t.Parallel()
+	s := testStore(t, func(*tenant.Settings) {})
+	fs := &fakeShop{products: map[string]*domain.Product{}, changed: map[string]int{}}
+	a := &Syncs{Store: s, Connectors: plainConnectors{fs}}
+	var suite testsuite.WorkflowTestSuite
+	for name, act := range map[string]any{"products": a.SyncProducts, "stock": a.SyncStock, "customers": a.SyncCustomers} {
+		env := suite.NewTestActivityEnvironment()
+		env.RegisterActivity(a)
+		v, err := env.ExecuteActivity(act, SyncInput{TenantID: "demo"})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		var res SyncResult
+		if err := v.Get(&res); err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Notes) != 1 || res.Read != 0 {
+			t.Fatalf("%s: %+v, want nothing read and one note", name, res)
+		}
+	}
+}
+
+type plainConnectors struct{ shop *fakeShop }
+
+func (c plainConnectors) Shop(context.Context, *store.TenantRow) (shop.Shop, error) {
+	return c.shop, nil
+}
+
+func (c plainConnectors) Ledger(context.Context, *store.TenantRow) (ledger.Ledger, error) {
+	return plainLedger{}, nil
+}
