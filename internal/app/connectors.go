@@ -144,5 +144,7 @@ func PostgresConnectors(ctx context.Context, s *store.Store, log *zap.Logger) (*
 	if err := ratelimit.Setup(ctx, s.Pool()); err != nil {
 		return nil, fmt.Errorf("rate limiter: %w", err)
 	}
-	return NewConnectors(ratelimit.NewPostgres(s.Pool(), ratelimit.DefaultInterval), log), nil
+	limiter := ratelimit.NewPostgres(s.Pool(), ratelimit.DefaultInterval).
+		WithInterval("poweroffice/", poweroffice.DefaultInterval)
+	return NewConnectors(limiter, log), nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"hash/fnv"
+	"strings"
 	"sync"
 	"time"
 
@@ -45,6 +46,8 @@ func Setup(ctx context.Context, pool *pgxpool.Pool) error {
 type Postgres struct {
 	pool     *pgxpool.Pool
 	interval time.Duration
+	// prefixed are per-API intervals by key prefix (e.g. "poweroffice/").
+	prefixed []prefixInterval
 	local    *Local
 	setupMu  sync.Mutex
 	setUp    bool
@@ -59,6 +62,29 @@ func NewPostgres(pool *pgxpool.Pool, interval time.Duration) *Postgres {
 	}
 	// The local layer only serialises; pacing lives in the database.
 	return &Postgres{pool: pool, interval: interval, local: NewLocal(time.Nanosecond)}
+}
+
+type prefixInterval struct {
+	prefix   string
+	interval time.Duration
+}
+
+// WithInterval spaces keys that start with prefix by interval instead of
+// the default — one limiter for APIs with different limits (Fiken about 4
+// per second per credential, PowerOffice Go 10 per second per
+// subscription key). Call it before the limiter is used.
+func (p *Postgres) WithInterval(prefix string, interval time.Duration) *Postgres {
+	p.prefixed = append(p.prefixed, prefixInterval{prefix, interval})
+	return p
+}
+
+func (p *Postgres) intervalFor(key string) time.Duration {
+	for _, pi := range p.prefixed {
+		if strings.HasPrefix(key, pi.prefix) {
+			return pi.interval
+		}
+	}
+	return p.interval
 }
 
 // LockID returns the advisory-lock id used for key.
@@ -144,7 +170,7 @@ func (p *Postgres) pace(ctx context.Context, conn *pgx.Conn, key string) error {
 		_, err = conn.Exec(ctx, `
 			UPDATE rate_slots SET last_request_at = clock_timestamp(),
 				next_at = clock_timestamp() + make_interval(secs => $2::float8 / 1000), requests = requests + 1
-			WHERE key = $1`, key, float64(p.interval)/float64(time.Millisecond))
+			WHERE key = $1`, key, float64(p.intervalFor(key))/float64(time.Millisecond))
 		if err != nil {
 			return fmt.Errorf("ratelimit: book slot: %w", err)
 		}

@@ -202,3 +202,25 @@ func TestSetupIsIdempotent(t *testing.T) {
 		t.Fatalf("rate_slots missing: %v", err)
 	}
 }
+
+// TestPostgresIntervalPerPrefix: keys of an API with a higher limit are
+// spaced by their own interval, others by the default.
+func TestPostgresIntervalPerPrefix(t *testing.T) {
+	t.Parallel()
+	url := pgtest.NewDatabase(t)
+	mk := func() ratelimit.Limiter {
+		return ratelimit.NewPostgres(newPool(t, url), 250*time.Millisecond).WithInterval("poweroffice/", 40*time.Millisecond)
+	}
+	fast, _ := hammer(t, []ratelimit.Limiter{mk(), mk()}, "poweroffice/abc", 5, 0)
+	slow, _ := hammer(t, []ratelimit.Limiter{mk(), mk()}, "fiken:token", 3, 0)
+	mean := func(starts []time.Time) time.Duration {
+		return starts[len(starts)-1].Sub(starts[0]) / time.Duration(len(starts)-1)
+	}
+	// Means, not minimums: a holder descheduled under load records late.
+	if m := mean(fast); m < 30*time.Millisecond || m > 200*time.Millisecond {
+		t.Fatalf("poweroffice keys: mean gap %v, want about 40ms", m)
+	}
+	if m := mean(slow); m < 240*time.Millisecond {
+		t.Fatalf("other keys: mean gap %v, want ≥ 250ms", m)
+	}
+}
