@@ -258,6 +258,11 @@ func TestOrderLandsInTheLedgerExactlyOnceToTheOre(t *testing.T) {
 	if calls := st.fk.Stats().Requests - before; calls != 1 {
 		t.Fatalf("returning customer, known products: %d ledger calls, want 1", calls)
 	}
+	// The event that started the workflow is covered by its first read of
+	// the order: one read, not two.
+	if n := st.activityCount(t, workflows.OrderWorkflowID("demo", second), "LoadOrder"); n != 1 {
+		t.Fatalf("the order was read from the shop %d times for one event, want 1", n)
+	}
 
 	// A later event starts a new run, which finds the document in the
 	// store and books nothing again.
@@ -329,4 +334,21 @@ func httpPost(url string) (int, error) {
 		return resp.StatusCode, fmt.Errorf("POST %s: %s", url, resp.Status)
 	}
 	return resp.StatusCode, nil
+}
+
+// activityCount counts the activities of a type a workflow scheduled.
+func (st *stack) activityCount(t *testing.T, workflowID, activityType string) int {
+	t.Helper()
+	it := st.temporal.GetWorkflowHistory(context.Background(), workflowID, "", false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	n := 0
+	for it.HasNext() {
+		ev, err := it.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a := ev.GetActivityTaskScheduledEventAttributes(); a != nil && a.GetActivityType().GetName() == activityType {
+			n++
+		}
+	}
+	return n
 }
