@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -23,15 +22,12 @@ import (
 	"github.com/bokfor/bokfor/internal/ledger/poweroffice"
 	"github.com/bokfor/bokfor/internal/ratelimit"
 	"github.com/bokfor/bokfor/internal/sim/posim"
+	"github.com/bokfor/bokfor/internal/specs"
 )
 
-// specDir finds the spec snapshots: $BOKFOR_SHARED/specs or ../shared
-// beside the repository.
+// specDir is where the spec snapshots are copied (internal/specs).
 func specDir() string {
-	if d := os.Getenv("BOKFOR_SHARED"); d != "" {
-		return filepath.Join(d, "specs")
-	}
-	return filepath.Join("..", "..", "..", "..", "shared", "specs")
+	return filepath.Dir(specs.Path(specs.PowerOffice))
 }
 
 // loadRouter loads one spec with its server replaced by base.
