@@ -7,4 +7,5 @@ const (
 	ScheduleKindSettlements = "watch-settlements"
 	ScheduleKindProducts    = "sync-products"
 	ScheduleKindStock       = "sync-stock"
+	ScheduleKindCustomers   = "sync-customers"
 )

@@ -29,6 +29,8 @@ import (
 type devPorts struct {
 	Temporal, UI, Starter, Metrics          int
 	PrestaShop, Fiken, PowerOffice, WooComm int
+	// PrestaShopPO is the shop of the second demo tenant (on PowerOffice Go).
+	PrestaShopPO int
 }
 
 func newDevCmd(e *env) *cobra.Command {
@@ -53,6 +55,7 @@ and the starter, prints every URL and runs until Ctrl-C, then stops all of it.`,
 	cmd.Flags().IntVar(&ports.Fiken, "fiken-port", 8082, "Fiken simulator port")
 	cmd.Flags().IntVar(&ports.PowerOffice, "poweroffice-port", 8083, "PowerOffice Go simulator port")
 	cmd.Flags().IntVar(&ports.WooComm, "woocommerce-port", 8084, "WooCommerce simulator port")
+	cmd.Flags().IntVar(&ports.PrestaShopPO, "prestashop-po-port", 8085, "PrestaShop simulator of the PowerOffice Go demo tenant")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		return runDev(cmd.Context(), e, p, *stateDir, ports)
 	}
@@ -201,19 +204,31 @@ func portFree(port int) error {
 	return ln.Close()
 }
 
-// seedDemoTenant adds the example tenant, pointed at the simulators, unless
-// a tenant "demo" exists.
+// seedDemoTenant adds the two example tenants — "demo" on Fiken and
+// "demo-po" on PowerOffice Go, each with its own simulated shop — unless
+// they exist.
 func seedDemoTenant(ctx context.Context, s *store.Store, ports devPorts) error {
-	if _, err := s.Tenant(ctx, "demo"); err == nil {
-		return nil
-	} else if !errors.Is(err, store.ErrNotFound) {
-		return err
+	seeds := []struct {
+		yaml         []byte
+		shop, ledger string
+	}{
+		{tenant.ExampleYAML(), fmt.Sprintf("http://127.0.0.1:%d", ports.PrestaShop), fmt.Sprintf("http://127.0.0.1:%d/api/v2", ports.Fiken)},
+		{tenant.ExamplePowerOfficeYAML(), fmt.Sprintf("http://127.0.0.1:%d", ports.PrestaShopPO), fmt.Sprintf("http://127.0.0.1:%d/v2", ports.PowerOffice)},
 	}
-	t, err := tenant.Parse(tenant.ExampleYAML())
-	if err != nil {
-		return err
+	for _, sd := range seeds {
+		t, err := tenant.Parse(sd.yaml)
+		if err != nil {
+			return err
+		}
+		if _, err := s.Tenant(ctx, t.ID); err == nil {
+			continue
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		t.Settings.Shop.BaseURL, t.Settings.Ledger.BaseURL = sd.shop, sd.ledger
+		if err := s.CreateTenant(ctx, t); err != nil {
+			return err
+		}
 	}
-	t.Settings.Shop.BaseURL = fmt.Sprintf("http://127.0.0.1:%d", ports.PrestaShop)
-	t.Settings.Ledger.BaseURL = fmt.Sprintf("http://127.0.0.1:%d/api/v2", ports.Fiken)
-	return s.CreateTenant(ctx, t)
+	return nil
 }

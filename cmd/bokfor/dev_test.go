@@ -50,7 +50,7 @@ func TestDevRunsEverythingAndLeavesNothingBehind(t *testing.T) {
 	db := pgtest.NewDatabase(t)
 	ports := map[string]int{}
 	var args []string
-	for _, name := range []string{"temporal", "ui", "starter", "metrics", "prestashop", "fiken", "poweroffice", "woocommerce"} {
+	for _, name := range []string{"temporal", "ui", "starter", "metrics", "prestashop", "fiken", "poweroffice", "woocommerce", "prestashop-po"} {
 		ports[name] = freePort(t)
 		args = append(args, fmt.Sprintf("--%s-port=%d", name, ports[name]))
 	}
@@ -105,7 +105,7 @@ func TestDevRunsEverythingAndLeavesNothingBehind(t *testing.T) {
 	list := exec.Command(bin, "tenant", "list")
 	list.Env = append(os.Environ(), "DATABASE_URL="+db, "BOKFOR_SECRET_KEY=", "BOKFOR_SECRET_KEY_FILE="+filepath.Join(dir, "state", "secret.key"))
 	out, err := list.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "demo") {
+	if err != nil || !strings.Contains(string(out), "demo ") || !strings.Contains(string(out), "demo-po") {
 		t.Fatalf("tenant list: %v\n%s", err, out)
 	}
 
@@ -130,7 +130,7 @@ func TestDevRunsEverythingAndLeavesNothingBehind(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	for name, p := range ports {
-		if name == "poweroffice" || name == "woocommerce" {
+		if name == "woocommerce" {
 			continue
 		}
 		var d net.Dialer

@@ -99,6 +99,14 @@ func startSimulators(ctx context.Context, g *errgroup.Group, log *zap.Logger, po
 		return nil, err
 	}
 	poAddr := fmt.Sprintf("127.0.0.1:%d", ports.PowerOffice)
+	psPOAddr := fmt.Sprintf("127.0.0.1:%d", ports.PrestaShopPO)
+	psPO := prestashopsim.New(prestashopsim.Options{
+		WebhookURL:    fmt.Sprintf("http://127.0.0.1:%d/webhooks/demo-po/prestashop", ports.Starter),
+		WebhookSecret: demoPOWebhookSecret,
+	})
+	if err := serveSim(ctx, g, psPOAddr, psPO); err != nil {
+		return nil, err
+	}
 	if err := serveSim(ctx, g, poAddr, posim.New(posim.Options{BaseURL: "http://" + poAddr})); err != nil {
 		return nil, err
 	}
@@ -107,11 +115,16 @@ func startSimulators(ctx context.Context, g *errgroup.Group, log *zap.Logger, po
 		fmt.Sprintf("PrestaShop sim    http://%s/api  (key %s; place an order: POST /_sim/orders)", psAddr, prestashopsim.DefaultKey),
 		fmt.Sprintf("Fiken sim         http://%s/api/v2  (company demo; stats: GET /_sim/stats)", fkAddr),
 		fmt.Sprintf("PowerOffice sim   http://%s/v2  (token: POST /OAuth/Token, any keys; stats: GET /_sim/stats)", poAddr),
+		fmt.Sprintf("PrestaShop sim    http://%s/api  (the shop of tenant demo-po, booked in PowerOffice Go)", psPOAddr),
 	}, nil
 }
 
-// demoWebhookSecret is the demo tenant's shop_webhook_secret (see the example tenant).
-const demoWebhookSecret = "demo-webhook-secret"
+// demoWebhookSecret and demoPOWebhookSecret are the demo tenants'
+// shop_webhook_secret (see the example tenants).
+const (
+	demoWebhookSecret   = "demo-webhook-secret"
+	demoPOWebhookSecret = "demo-po-webhook-secret"
+)
 
 // serveSim serves a simulator until ctx is done.
 func serveSim(ctx context.Context, g *errgroup.Group, addr string, h http.Handler) error {

@@ -104,15 +104,7 @@ func newTenantCmd(e *env) *cobra.Command {
 				printf(e.stdout, "tenant %s removed\n", args[0])
 				return nil
 			}),
-		&cobra.Command{
-			Use:   "example",
-			Short: "Print a documented example tenant YAML",
-			Args:  cobra.NoArgs,
-			RunE: func(*cobra.Command, []string) error {
-				_, err := e.stdout.Write(tenant.ExampleYAML())
-				return err
-			},
-		},
+		newTenantExampleCmd(e),
 		&cobra.Command{
 			Use:   "keygen",
 			Short: "Print a new random BOKFOR_SECRET_KEY",
@@ -138,4 +130,27 @@ func readTenant(e *env, path string) (*tenant.Tenant, error) {
 		return nil, err
 	}
 	return tenant.Parse(data)
+}
+
+func newTenantExampleCmd(e *env) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "example",
+		Short: "Print a documented example tenant YAML (--ledger fiken|poweroffice)",
+		Args:  cobra.NoArgs,
+	}
+	ledgerKind := c.Flags().String("ledger", tenant.LedgerFiken, "ledger of the example: fiken or poweroffice")
+	c.RunE = func(*cobra.Command, []string) error {
+		var y []byte
+		switch *ledgerKind {
+		case tenant.LedgerFiken:
+			y = tenant.ExampleYAML()
+		case tenant.LedgerPowerOffice:
+			y = tenant.ExamplePowerOfficeYAML()
+		default:
+			return fmt.Errorf("--ledger %q must be fiken or poweroffice", *ledgerKind)
+		}
+		_, err := e.stdout.Write(y)
+		return err
+	}
+	return c
 }

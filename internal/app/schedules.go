@@ -24,7 +24,7 @@ const (
 	ScheduleSettlements = workflows.ScheduleKindSettlements
 	ScheduleProducts    = workflows.ScheduleKindProducts
 	ScheduleStock       = workflows.ScheduleKindStock
-	ScheduleCustomers   = "sync-customers"
+	ScheduleCustomers   = workflows.ScheduleKindCustomers
 )
 
 // Scheduler keeps one Temporal schedule per tenant and periodic workflow

@@ -81,3 +81,17 @@ func TestValidationNamesTheField(t *testing.T) {
 		})
 	}
 }
+
+func TestPowerOfficeExampleParses(t *testing.T) {
+	t.Parallel()
+	tn, err := Parse(ExamplePowerOfficeYAML())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tn.ID != "demo-po" || tn.Settings.Ledger.Kind != LedgerPowerOffice || tn.Secrets["ledger_subscription_key"] == "" {
+		t.Fatalf("unexpected PowerOffice example: %+v", tn)
+	}
+	if r, err := tn.Settings.VATRuleFor(1500); err != nil || r.IncomeAccount != "3030" {
+		t.Fatalf("15 %% rule = %+v, %v", r, err)
+	}
+}

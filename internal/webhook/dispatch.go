@@ -24,7 +24,7 @@ const (
 	// OutcomeStored: not about an order (customer, product, stock...);
 	// stored and marked delivered, not signalled (no sync workflow yet).
 	OutcomeStored = "stored"
-	// OutcomeSync: a product or stock event; stored, delivered, and the
+	// OutcomeSync: a product, stock or customer event; stored, delivered, and the
 	// tenant's matching sync triggered.
 	OutcomeSync = "sync"
 	// OutcomeDeferred: stored, but left to the relay (Temporal unreachable,
@@ -66,10 +66,9 @@ func shopEventID(source, deliveryKey string) string { return source + ":" + deli
 // non-nil error means the event is still undelivered (the relay retries).
 func (d dispatcher) route(ctx context.Context, e store.InboxEvent, ev Event, checkOlder bool) (string, error) {
 	if ev.Kind != KindOrder {
-		// Product and stock events run the tenant's product or stock sync
-		// now (it is incremental, so it handles this object and whatever
-		// else changed). Customer and other events are kept in the inbox;
-		// the periodic syncs pick them up. A failed trigger is only logged:
+		// Product, stock and customer events run the tenant's matching
+		// sync now (it is incremental, so it handles this object and
+		// whatever else changed). Other events are only kept in the inbox. A failed trigger is only logged:
 		// the schedule runs anyway at its interval.
 		outcome := OutcomeStored
 		if kind := syncKind(ev.Kind); kind != "" {
@@ -174,6 +173,8 @@ func syncKind(kind string) string {
 		return workflows.ScheduleKindProducts
 	case KindStock:
 		return workflows.ScheduleKindStock
+	case KindCustomer:
+		return workflows.ScheduleKindCustomers
 	default:
 		return ""
 	}

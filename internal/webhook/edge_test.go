@@ -83,7 +83,7 @@ func TestEdge(t *testing.T) {
 			{"ps malformed", "/webhooks/ans-ps/prestashop?token=" + psSecret, nil, []byte(`{"action":"update","entity":"Order"`), 400, "", 0, ""},
 			{"ps order without id", "/webhooks/ans-ps/prestashop?token=" + psSecret, nil, []byte(`{"action":"update","entity":"Order","data":{}}`), 400, "", 0, ""},
 			{"ps too large", "/webhooks/ans-ps/prestashop?token=" + psSecret, nil, big, 413, "", 0, ""},
-			{"ps customer stored, not signalled", "/webhooks/ans-ps/prestashop?token=" + psSecret, nil, []byte(`{"action":"update","entity":"Customer","data":{"id":"9","date_upd":"t"}}`), 202, OutcomeStored, 1, ""},
+			{"ps customer stored, sync triggered, not signalled", "/webhooks/ans-ps/prestashop?token=" + psSecret, nil, []byte(`{"action":"update","entity":"Customer","data":{"id":"9","date_upd":"t"}}`), 202, OutcomeSync, 1, ""},
 			{"unknown tenant", "/webhooks/nobody/prestashop?token=" + psSecret, nil, psOrder(6, "t"), 404, "", 0, ""},
 			{"unknown source", "/webhooks/ans-ps/magento?token=" + psSecret, nil, psOrder(6, "t"), 404, "", 0, ""},
 			{"source not the tenant's shop", "/webhooks/ans-ps/shopify", shopifyHeaders(psSecret, "x", shopifyOrder(6)), shopifyOrder(6), 404, "", 0, ""},
@@ -139,14 +139,11 @@ func TestEdge(t *testing.T) {
 		} {
 			code, a := e.post("/webhooks/syn-ps/prestashop?token="+psSecret, nil, []byte(body))
 			want := OutcomeSync
-			if strings.Contains(body, "Customer") {
-				want = OutcomeStored
-			}
 			if code != 202 || a.Status != want {
 				t.Fatalf("%s: %d %q, want 202 %q", body, code, a.Status, want)
 			}
 		}
-		want := []string{"syn-ps/" + workflows.ScheduleKindProducts, "syn-ps/" + workflows.ScheduleKindStock}
+		want := []string{"syn-ps/" + workflows.ScheduleKindProducts, "syn-ps/" + workflows.ScheduleKindStock, "syn-ps/" + workflows.ScheduleKindCustomers}
 		if got := rec.list(); strings.Join(got, ",") != strings.Join(want, ",") {
 			t.Fatalf("triggered %v, want %v", got, want)
 		}

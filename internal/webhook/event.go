@@ -10,7 +10,7 @@ import (
 const (
 	// KindOrder events are signalled to the order workflow.
 	KindOrder = "order"
-	// KindCustomer events will trigger the customer sync (not yet built).
+	// KindCustomer events trigger the tenant's customer sync.
 	KindCustomer = "customer"
 	// KindProduct events trigger the tenant's product sync.
 	KindProduct = "product"
