@@ -193,18 +193,3 @@ func newEnv(t *testing.T, o envOpts) *env {
 	return e
 }
 
-// control POSTs a JSON body to the simulator's control API.
-func (e *env) control(t *testing.T, path string, body any) *http.Response {
-	t.Helper()
-	b, _ := json.Marshal(body)
-	resp, err := http.Post(e.srv.URL+path, "application/json", bytes.NewReader(b))
-	if err != nil {
-		t.Fatalf("control %s: %v", path, err)
-	}
-	t.Cleanup(func() { _ = resp.Body.Close() })
-	if resp.StatusCode >= 300 {
-		data, _ := io.ReadAll(resp.Body)
-		t.Fatalf("control %s: %d %s", path, resp.StatusCode, data)
-	}
-	return resp
-}

@@ -253,8 +253,7 @@ func TestStockSettlementAndControl(t *testing.T) {
 	if resp, _ := e.do("DELETE", "/contacts/"+other, "", ""); resp.StatusCode != 204 {
 		t.Errorf("delete unreferenced contact = %d, want 204", resp.StatusCode)
 	}
-	resp, data = e.json("POST", "/contacts/"+other, `{}`)
-	if resp.StatusCode != 405 {
+	if resp, _ = e.json("POST", "/contacts/"+other, `{}`); resp.StatusCode != 405 {
 		t.Errorf("POST on a contact = %d, want 405", resp.StatusCode)
 	}
 
