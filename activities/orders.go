@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/activity"
@@ -277,31 +278,46 @@ func (a *Orders) PostDocument(ctx context.Context, in PostDocumentInput) (*ledge
 		return nil, configError("ledger client", err)
 	}
 	audit := store.AuditEntry{TenantID: t.ID, WorkflowID: in.WorkflowID, Ledger: lg.Kind(), Operation: "post_" + string(d.Kind), Reference: d.Reference}
-	trail, err := a.Store.AuditTrail(ctx, t.ID, d.Reference)
+	p, outcome, err := a.createOnce(ctx, audit,
+		func() (*ledger.Posted, error) { return lg.FindDocument(ctx, d.Reference, d.Kind) },
+		func() (*ledger.Posted, error) { return lg.PostDocument(ctx, d, in.CustomerID, in.ProductIDs) })
 	if err != nil {
-		return nil, classify("read audit trail", err)
+		return nil, err
+	}
+	return a.adopt(ctx, audit, in.ShopOrderID, p, outcome)
+}
+
+// createOnce runs the exactly-once protocol of PostDocument for one
+// ledger object identified by audit.Reference: when an earlier attempt
+// is on the audit trail, find it in the ledger first and adopt it; else
+// record the attempt and create. It returns the object and whether it was
+// "found" or "created"; the caller links and audits the result.
+func (a *Orders) createOnce(ctx context.Context, audit store.AuditEntry, find, create func() (*ledger.Posted, error)) (*ledger.Posted, string, error) {
+	trail, err := a.Store.AuditTrail(ctx, audit.TenantID, audit.Reference)
+	if err != nil {
+		return nil, "", classify("read audit trail", err)
 	}
 	if len(trail) > 0 {
-		p, err := lg.FindDocument(ctx, d.Reference, d.Kind)
+		p, err := find()
 		if err == nil {
-			return a.adopt(ctx, audit, in.ShopOrderID, p, "found")
+			return p, "found", nil
 		}
 		if !errors.Is(err, ledger.ErrNotFound) {
-			return nil, classify("look up document "+d.Reference, err)
+			return nil, "", classify("look up "+audit.Reference, err)
 		}
 	}
 	audit.Outcome = "attempt"
 	if err := a.Store.Audit(ctx, audit); err != nil {
-		return nil, classify("audit", err)
+		return nil, "", classify("audit", err)
 	}
-	p, err := lg.PostDocument(ctx, d, in.CustomerID, in.ProductIDs)
+	p, err := create()
 	if err != nil {
 		audit.Outcome = "failed"
 		audit.Detail, _ = json.Marshal(map[string]string{"error": err.Error()})
 		_ = a.Store.Audit(ctx, audit)
-		return nil, classify("post document "+d.Reference, err)
+		return nil, "", classify(strings.ReplaceAll(audit.Operation, "_", " ")+" "+audit.Reference, err)
 	}
-	return a.adopt(ctx, audit, in.ShopOrderID, p, "created")
+	return p, "created", nil
 }
 
 func (a *Orders) linkedPosted(ctx context.Context, tenantID, shopOrderID string) (*ledger.Posted, error) {
@@ -415,31 +431,13 @@ func (a *Orders) PostCreditNote(ctx context.Context, in CreditInput) (*ledger.Po
 		return nil, configError("ledger client", err)
 	}
 	audit := store.AuditEntry{TenantID: t.ID, WorkflowID: in.WorkflowID, Ledger: lg.Kind(), Operation: "post_credit_note", Reference: ref}
-	trail, err := a.Store.AuditTrail(ctx, t.ID, ref)
+	p, outcome, err := a.createOnce(ctx, audit,
+		func() (*ledger.Posted, error) { return lg.FindCreditNote(ctx, in.Invoice.ID, ref) },
+		func() (*ledger.Posted, error) {
+			return lg.PostCreditNote(ctx, ledger.CreditNote{Reference: ref, InvoiceID: in.Invoice.ID, IssueDate: in.Date, Full: in.Full, Lines: in.Lines})
+		})
 	if err != nil {
-		return nil, classify("read audit trail", err)
-	}
-	var p *ledger.Posted
-	if len(trail) > 0 {
-		p, err = lg.FindCreditNote(ctx, in.Invoice.ID, ref)
-		if err != nil && !errors.Is(err, ledger.ErrNotFound) {
-			return nil, classify("look up credit note "+ref, err)
-		}
-	}
-	outcome := "found"
-	if p == nil {
-		audit.Outcome = "attempt"
-		if err := a.Store.Audit(ctx, audit); err != nil {
-			return nil, classify("audit", err)
-		}
-		p, err = lg.PostCreditNote(ctx, ledger.CreditNote{Reference: ref, InvoiceID: in.Invoice.ID, IssueDate: in.Date, Full: in.Full, Lines: in.Lines})
-		if err != nil {
-			audit.Outcome = "failed"
-			audit.Detail, _ = json.Marshal(map[string]string{"error": err.Error()})
-			_ = a.Store.Audit(ctx, audit)
-			return nil, classify("post credit note "+ref, err)
-		}
-		outcome = "created"
+		return nil, err
 	}
 	if err := a.Store.PutLink(ctx, store.Link{TenantID: t.ID, Kind: store.LinkCreditNote, ShopID: linkKey, LedgerID: p.ID}); err != nil {
 		return nil, classify("store credit link", err)
