@@ -292,11 +292,11 @@ func (st *stack) record(t *testing.T, name, workflowID string, check func(*testi
 	if err := run.Get(ctx, nil); err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
-	desc, err := st.temporal.DescribeWorkflowExecution(ctx, workflowID, "")
+	desc, err := st.temporal.DescribeWorkflow(ctx, workflowID, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	info := desc.GetWorkflowExecutionInfo()
+	info := desc.RawResponse.GetWorkflowExecutionInfo()
 	if info.GetStatus() != enums.WORKFLOW_EXECUTION_STATUS_COMPLETED {
 		t.Fatalf("%s: run %s is %s, want completed", name, info.GetExecution().GetRunId(), info.GetStatus())
 	}
