@@ -258,6 +258,12 @@ func (o *orderImpl) run(ctx workflow.Context) (*OrderStatus, error) {
 		if o.numberLearned {
 			o.numberLearned = false
 			o.transition(ctx, o.status.State, "ledger document number "+o.posted.Number)
+			// Version 1: the number also goes into the LedgerDocNo search
+			// attribute (the state did not change, so transition does not
+			// upsert). The store's row already has it from the watcher.
+			if workflow.GetVersion(ctx, "ledger-doc-no-attribute", workflow.DefaultVersion, 1) >= 1 {
+				_ = workflow.UpsertTypedSearchAttributes(ctx, AttrLedgerDocNo.ValueSet(o.posted.Number))
+			}
 			o.tellCustomer(ctx)
 		}
 		timeout, onTimeout := o.nextDeadline(ctx)

@@ -281,10 +281,19 @@ func TestOperatorMarksSettledAndDocumentNumberArrives(t *testing.T) {
 		require.Equal(t, StateBooked, st.State)
 		env.SignalWorkflow(SignalOperator, OperatorAction{Action: ActionMarkSettled, Note: "paid in cash at the counter"})
 	}, 2*time.Hour)
+	var docNoAt []time.Time
+	start := env.Now()
+	env.OnUpsertTypedSearchAttributes(mock.MatchedBy(func(sa temporal.SearchAttributes) bool {
+		v, ok := sa.GetKeyword(AttrLedgerDocNo)
+		return ok && v == "10042"
+	})).Run(func(mock.Arguments) { docNoAt = append(docNoAt, env.Now()) }).Return(nil)
+	env.OnUpsertTypedSearchAttributes(mock.Anything).Return(nil)
 	env.ExecuteWorkflow(Order, input)
 	st := status(t, env)
 	require.Equal(t, StateDone, st.State)
 	require.Equal(t, "10042", st.LedgerDocNo)
+	require.NotEmpty(t, docNoAt, "the learnt number must reach the LedgerDocNo search attribute")
+	require.Less(t, docNoAt[0].Sub(start), 2*time.Hour, "while the invoice is still unpaid, not only at settlement")
 	env.AssertExpectations(t)
 }
 
