@@ -192,4 +192,3 @@ func newEnv(t *testing.T, o envOpts) *env {
 	e.client = c
 	return e
 }
-
