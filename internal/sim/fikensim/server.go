@@ -1,7 +1,6 @@
 package fikensim
 
 import (
-	"bytes"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -11,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/bokfor/bokfor/internal/sim/simhttp"
 )
 
 // Options configures a simulator. The zero value is a faithful simulator
@@ -186,13 +187,13 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		}
 		release()
 		s.count(0)
-		dropConnection(w)
+		simhttp.DropConnection(w)
 		return
 	}
-	rec := &recorder{header: http.Header{}}
+	rec := simhttp.NewRecorder()
 	s.api.ServeHTTP(rec, r)
-	if rec.status == 0 {
-		rec.status = http.StatusOK
+	if rec.Status == 0 {
+		rec.Status = http.StatusOK
 	}
 	// Leave the in-flight set before a single byte of the answer goes out,
 	// so a client that sends its next request on receipt is not counted
@@ -200,17 +201,13 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	release()
 	if fault == faultDrop {
 		s.count(0)
-		dropConnection(w)
+		simhttp.DropConnection(w)
 		return
 	}
-	s.count(rec.status)
-	s.opts.Logger.Debug("fikensim", "method", r.Method, "path", r.URL.Path, "status", rec.status,
+	s.count(rec.Status)
+	s.opts.Logger.Debug("fikensim", "method", r.Method, "path", r.URL.Path, "status", rec.Status,
 		"request_id", r.Header.Get("X-Request-ID"))
-	for k, v := range rec.header {
-		w.Header()[k] = v
-	}
-	w.WriteHeader(rec.status)
-	_, _ = w.Write(rec.body.Bytes())
+	rec.CopyTo(w)
 }
 
 // tokenOK reports whether token is accepted.
@@ -326,47 +323,6 @@ func (s *Server) roll(method string) (time.Duration, fault) {
 		s.stats.FaultsInjected++
 	}
 	return lat, pick
-}
-
-// dropConnection closes the client connection without an answer.
-func dropConnection(w http.ResponseWriter) {
-	hj, ok := w.(http.Hijacker)
-	if !ok {
-		// HTTP/2 or a test recorder: abort the handler, which resets the
-		// stream without a response.
-		panic(http.ErrAbortHandler)
-	}
-	conn, _, err := hj.Hijack()
-	if err != nil {
-		panic(http.ErrAbortHandler)
-	}
-	_ = conn.Close()
-}
-
-// recorder buffers a response so that faults can be applied after the
-// handler ran.
-type recorder struct {
-	header http.Header
-	status int
-	body   bytes.Buffer
-}
-
-// Header returns the buffered header.
-func (r *recorder) Header() http.Header { return r.header }
-
-// Write buffers body bytes.
-func (r *recorder) Write(b []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
-	return r.body.Write(b)
-}
-
-// WriteHeader records the first status.
-func (r *recorder) WriteHeader(status int) {
-	if r.status == 0 {
-		r.status = status
-	}
 }
 
 // writeJSON writes v as JSON with status.

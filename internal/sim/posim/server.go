@@ -1,7 +1,6 @@
 package posim
 
 import (
-	"bytes"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -12,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/bokfor/bokfor/internal/sim/simhttp"
 )
 
 // Options configures a simulator. The zero value accepts any keys and
@@ -223,27 +224,23 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		case <-time.After(s.opts.FaultTimeout):
 		}
 		s.count(0)
-		dropConnection(w)
+		simhttp.DropConnection(w)
 		return
 	}
-	rec := &recorder{header: http.Header{}}
+	rec := simhttp.NewRecorder()
 	s.api.ServeHTTP(rec, r.WithContext(withClient(r.Context(), cl)))
-	if rec.status == 0 {
-		rec.status = http.StatusOK
+	if rec.Status == 0 {
+		rec.Status = http.StatusOK
 	}
 	release()
 	if f == faultDrop {
 		s.count(0)
-		dropConnection(w)
+		simhttp.DropConnection(w)
 		return
 	}
-	s.count(rec.status)
-	s.opts.Logger.Debug("posim", "method", r.Method, "path", r.URL.Path, "status", rec.status)
-	for k, v := range rec.header {
-		w.Header()[k] = v
-	}
-	w.WriteHeader(rec.status)
-	_, _ = w.Write(rec.body.Bytes())
+	s.count(rec.Status)
+	s.opts.Logger.Debug("posim", "method", r.Method, "path", r.URL.Path, "status", rec.Status)
+	rec.CopyTo(w)
 }
 
 // clientForToken returns the client of a valid token, creating the
@@ -359,44 +356,6 @@ func (s *Server) roll(method string) (time.Duration, fault) {
 		s.stats.FaultsInjected++
 	}
 	return lat, pick
-}
-
-// dropConnection closes the client connection without an answer.
-func dropConnection(w http.ResponseWriter) {
-	hj, ok := w.(http.Hijacker)
-	if !ok {
-		panic(http.ErrAbortHandler)
-	}
-	conn, _, err := hj.Hijack()
-	if err != nil {
-		panic(http.ErrAbortHandler)
-	}
-	_ = conn.Close()
-}
-
-// recorder buffers a response so that faults apply after the handler ran.
-type recorder struct {
-	header http.Header
-	status int
-	body   bytes.Buffer
-}
-
-// Header returns the buffered header.
-func (r *recorder) Header() http.Header { return r.header }
-
-// Write buffers body bytes.
-func (r *recorder) Write(b []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
-	return r.body.Write(b)
-}
-
-// WriteHeader records the first status.
-func (r *recorder) WriteHeader(status int) {
-	if r.status == 0 {
-		r.status = status
-	}
 }
 
 // writeJSON writes v as JSON with status.
