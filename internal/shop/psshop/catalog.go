@@ -26,29 +26,15 @@ func objectID(what, id string) (int, error) {
 // ChangedProducts lists the products changed after the watermark (the
 // format of ChangedOrders), paging through the whole window.
 func (s *Shop) ChangedProducts(ctx context.Context, watermark string) ([]string, string, error) {
-	from, err := ParseWatermark(watermark)
+	changes, next, err := s.changes(ctx, "products", watermark, 500)
 	if err != nil {
 		return nil, watermark, err
 	}
-	var out []string
-	next := from
-	for offset := 0; ; {
-		page, err := s.c.ListChanges(ctx, "products", from, prestashop.ListOptions{Offset: offset, Limit: 500})
-		if err != nil {
-			return nil, watermark, err
-		}
-		for _, c := range page.Changes {
-			out = append(out, strconv.Itoa(c.ID))
-		}
-		if page.Next.After(next) {
-			next = page.Next
-		}
-		if !page.More {
-			break
-		}
-		offset += len(page.Changes)
+	ids := make([]string, len(changes))
+	for k, c := range changes {
+		ids[k] = c.OrderID
 	}
-	return out, FormatWatermark(next), nil
+	return ids, next, nil
 }
 
 // Product reads a product with its combinations.
@@ -139,29 +125,15 @@ var _ shop.CustomerCatalog = (*Shop)(nil)
 
 // ChangedCustomers lists customers changed after the watermark.
 func (s *Shop) ChangedCustomers(ctx context.Context, watermark string) ([]string, string, error) {
-	from, err := ParseWatermark(watermark)
+	changes, next, err := s.changes(ctx, "customers", watermark, 500)
 	if err != nil {
 		return nil, watermark, err
 	}
-	var out []string
-	next := from
-	for offset := 0; ; {
-		page, err := s.c.ListChanges(ctx, "customers", from, prestashop.ListOptions{Offset: offset, Limit: 500})
-		if err != nil {
-			return nil, watermark, err
-		}
-		for _, c := range page.Changes {
-			out = append(out, strconv.Itoa(c.ID))
-		}
-		if page.Next.After(next) {
-			next = page.Next
-		}
-		if !page.More {
-			break
-		}
-		offset += len(page.Changes)
+	ids := make([]string, len(changes))
+	for k, c := range changes {
+		ids[k] = c.OrderID
 	}
-	return out, FormatWatermark(next), nil
+	return ids, next, nil
 }
 
 // Customer reads a customer.

@@ -31,17 +31,9 @@ var _ shop.Shop = (*Shop)(nil)
 // Kind returns "prestashop".
 func (s *Shop) Kind() string { return "prestashop" }
 
-func orderID(id string) (int, error) {
-	n, err := strconv.Atoi(id)
-	if err != nil || n <= 0 {
-		return 0, &apierr.Error{Kind: apierr.KindValidation, API: "prestashop", Op: "order id", Message: fmt.Sprintf("%q is not a PrestaShop order id", id)}
-	}
-	return n, nil
-}
-
 // Order reads the order with everything needed to book it.
 func (s *Shop) Order(ctx context.Context, id string) (*domain.Order, error) {
-	n, err := orderID(id)
+	n, err := objectID("order", id)
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +47,7 @@ func (s *Shop) Order(ctx context.Context, id string) (*domain.Order, error) {
 // SetOrderState moves the order to the named state (created if missing),
 // unless it is there already. The state id is read once per process.
 func (s *Shop) SetOrderState(ctx context.Context, id, stateName string) error {
-	n, err := orderID(id)
+	n, err := objectID("order", id)
 	if err != nil {
 		return err
 	}
@@ -99,7 +91,7 @@ func (s *Shop) stateID(ctx context.Context, name string) (int, error) {
 
 // NotifyCustomer writes a customer-visible order message once.
 func (s *Shop) NotifyCustomer(ctx context.Context, id, text string) error {
-	n, err := orderID(id)
+	n, err := objectID("order", id)
 	if err != nil {
 		return err
 	}
@@ -124,6 +116,13 @@ func (s *Shop) NotifyCustomer(ctx context.Context, id, text string) error {
 // ChangedOrders lists orders changed after the watermark ("" = from the
 // start) in (date_upd, id) order. The watermark is "<date_upd RFC3339>|<id>".
 func (s *Shop) ChangedOrders(ctx context.Context, watermark string, limit int) ([]shop.Change, string, error) {
+	return s.changes(ctx, "orders", watermark, limit)
+}
+
+// changes lists the objects of resource changed after the watermark,
+// paging (limit per page) through the whole window, and returns the
+// watermark after the last one. Change.OrderID holds the object's id.
+func (s *Shop) changes(ctx context.Context, resource, watermark string, limit int) ([]shop.Change, string, error) {
 	from, err := ParseWatermark(watermark)
 	if err != nil {
 		return nil, watermark, err
@@ -131,7 +130,7 @@ func (s *Shop) ChangedOrders(ctx context.Context, watermark string, limit int) (
 	var out []shop.Change
 	next := from
 	for offset := 0; ; {
-		page, err := s.c.ListChanges(ctx, "orders", from, prestashop.ListOptions{Offset: offset, Limit: limit})
+		page, err := s.c.ListChanges(ctx, resource, from, prestashop.ListOptions{Offset: offset, Limit: limit})
 		if err != nil {
 			return nil, watermark, err
 		}
