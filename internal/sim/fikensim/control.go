@@ -17,6 +17,7 @@ func (s *Server) controlRoutes() *http.ServeMux {
 	m.HandleFunc("POST /_sim/invoices/{invoiceId}/settle", s.handleSettle)
 	m.HandleFunc("POST /_sim/companies", s.handleAddCompany)
 	m.HandleFunc("GET /_sim/companies/{slug}/contacts/{contactId}", s.handleRawContact)
+	m.HandleFunc("POST /_sim/companies/{slug}/products", s.handleAddProducts)
 	return m
 }
 

@@ -88,6 +88,9 @@
 //     another company (403 on its API calls when has_api_access is false).
 //   - GET /_sim/companies/{slug}/contacts/{contactId}: the contact as
 //     stored, write-only fields included.
+//   - POST /_sim/companies/{slug}/products [{"name","unitPrice",
+//     "incomeAccount","vatType","active","productNumber",
+//     "lastModifiedDate"}] → {"ids"}: a catalogue in one go (benchmarks).
 //
 // # Simulator assumptions (untested against live Fiken)
 //

@@ -176,6 +176,8 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		}
 		s.SetWebhook(b.URL, b.Secret)
 		writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
+	case path == "products" && r.Method == http.MethodPost:
+		s.serveAddProducts(w, r)
 	case path == "orders" && r.Method == http.MethodPost:
 		var in PlaceOrder
 		if err := decodeBody(r, &in); err != nil {

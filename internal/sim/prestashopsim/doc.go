@@ -83,6 +83,7 @@
 //	GET|POST /_sim/faults             {"error_rate","timeout_rate","drop_after_commit_rate","latency_ms"} (applied to /api only)
 //	POST /_sim/reset                  back to the seed (faults and stats cleared)
 //	POST /_sim/webhook                {"url","secret"} ("" url disables)
+//	POST /_sim/products               [{"reference","name","price_tax_excl","tax_rate","stock","date_upd"}] → {"ids"} (bulk catalogue)
 //	POST /_sim/orders                 place an order as a checkout would → {"id","reference"}
 //	POST /_sim/orders/{id}/refund     {"lines":[{"reference","quantity"}],"shipping":true} → {"id"}
 //	POST /_sim/orders/{id}/state      {"state":6} → {"id"} (an order_histories row)
