@@ -9,21 +9,29 @@ import (
 )
 
 // FindCreditNote finds the credit note carrying reference (its outgoing
-// invoice, or the credit sales order not invoiced yet).
-func (l *Ledger) FindCreditNote(ctx context.Context, _ string, reference string) (*ledger.Posted, error) {
+// invoice, or the credit sales order not invoiced yet; of a sale voucher,
+// its reversing manual journal).
+func (l *Ledger) FindCreditNote(ctx context.Context, invoiceID string, reference string) (*ledger.Posted, error) {
 	if err := l.ready(ctx); err != nil {
 		return nil, err
+	}
+	if id, ok := voucherID(invoiceID); ok {
+		return l.findVoucherCredit(ctx, id, reference)
 	}
 	return l.find(ctx, reference)
 }
 
 // PostCreditNote posts a sales order with negated lines related to the
 // invoice and invoices it without delivery. A full credit copies the
-// invoice's sales order lines.
+// invoice's sales order lines. A sale voucher is credited by a reversing
+// manual journal (creditVoucher).
 func (l *Ledger) PostCreditNote(ctx context.Context, c ledger.CreditNote) (*ledger.Posted, error) {
 	const op = "POST /SalesOrders/Complete"
 	if err := l.ready(ctx); err != nil {
 		return nil, err
+	}
+	if id, ok := voucherID(c.InvoiceID); ok {
+		return l.creditVoucher(ctx, id, c)
 	}
 	if err := l.chart(ctx); err != nil {
 		return nil, err

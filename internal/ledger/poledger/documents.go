@@ -25,16 +25,16 @@ func (l *Ledger) window() (from, to string) {
 // invoice is then invoiced without delivery and paid from the payment
 // method's clearing account. When PowerOffice rejects our reference as a
 // duplicate, an earlier attempt created the order: it is adopted and, for
-// a cash invoice, its remaining steps are finished.
+// a cash invoice, its remaining steps are finished. An invoice voucher
+// (the shop invoiced itself) is one manual journal voucher instead.
 func (l *Ledger) PostDocument(ctx context.Context, d *ledgerdoc.Document, customerID string, productIDs []string) (*ledger.Posted, error) {
 	const op = "POST /SalesOrders/Complete"
-	if d.Kind == ledgerdoc.KindInvoiceVoucher {
-		return nil, invalid("POST /Vouchers/OutgoingInvoiceJournals",
-			"invoice vouchers (the shop invoices itself) need POST /Vouchers/OutgoingInvoiceJournals, which is not in the PowerOffice Go v2 spec snapshot; book this payment method as invoices (self_invoiced: false) or obtain the endpoint and privilege from PowerOffice")
-	}
 	cust, err := parseID(customerID)
 	if err != nil {
 		return nil, err
+	}
+	if d.Kind == ledgerdoc.KindInvoiceVoucher {
+		return l.postVoucher(ctx, d, cust, productIDs)
 	}
 	if err := l.ready(ctx); err != nil {
 		return nil, err
@@ -88,18 +88,11 @@ func (l *Ledger) PostDocument(ctx context.Context, d *ledgerdoc.Document, custom
 func (l *Ledger) orderLines(ctx context.Context, op string, in []ledgerdoc.Line, productIDs []string, sign float64) ([]poweroffice.SalesOrderLine, error) {
 	out := make([]poweroffice.SalesOrderLine, 0, len(in))
 	for i, ln := range in {
-		acct, err := accountNo(ln.Account)
+		a, err := l.salesAccount(op, ln)
 		if err != nil {
 			return nil, err
 		}
-		a, ok := l.account(acct)
-		if !ok {
-			return nil, invalid(op, "line %q: sales account %d does not exist in PowerOffice", ln.Description, acct)
-		}
-		if got := l.rateBP(a); got != int64(ln.Rate) {
-			return nil, invalid(op, "line %q has %s VAT, but PowerOffice takes VAT from sales account %d, whose VAT code %s has %s: map this rate to a matching account in settings.vat",
-				ln.Description, ln.Rate, acct, a.VatCode, rateString(got))
-		}
+		acct := a.AccountNo
 		var pid int64
 		if i < len(productIDs) && productIDs[i] != "" {
 			if pid, err = parseID(productIDs[i]); err != nil {
@@ -163,8 +156,12 @@ func (l *Ledger) finishCash(ctx context.Context, p *ledger.Posted, d *ledgerdoc.
 		return nil, err
 	}
 	if !inv.Paid() {
+		sub, err := l.subledger(ctx, cust)
+		if err != nil {
+			return nil, err
+		}
 		pay := ledgerdoc.Payment{Date: d.IssueDate, Account: d.PaymentAccount, Amount: inv.Balance.Ore()}
-		if err := l.pay(ctx, inv, cust, pay, d.Reference+"-cash"); err != nil {
+		if err := l.pay(ctx, invoiceTarget(inv, sub), pay, d.Reference+"-cash"); err != nil {
 			return nil, err
 		}
 	}
@@ -193,11 +190,26 @@ func (l *Ledger) invoiced(ctx context.Context, id, date string) (poweroffice.Out
 	return inv, err
 }
 
+// payTarget is the open item a payment clears: the customer's sub-ledger
+// account, the item's matching reference and, for an outgoing invoice,
+// its number (a second matching key).
+type payTarget struct {
+	subledger int64
+	cmr       string
+	invoiceNo string
+	currency  string
+}
+
+// invoiceTarget is the open item of an outgoing invoice.
+func invoiceTarget(inv poweroffice.OutgoingInvoice, subledger int64) payTarget {
+	return payTarget{subledger: subledger, cmr: inv.CustomMatchingReference, invoiceNo: itoa(inv.InvoiceNo)}
+}
+
 // pay posts a bank journal voucher moving pay.Amount from the customer
-// sub-ledger (credit, with the invoice's matching reference) to the
+// sub-ledger (credit, with the item's matching reference) to the
 // clearing account (debit, less the fee) and the fee account. A rejected
 // duplicate reference means an earlier attempt posted it.
-func (l *Ledger) pay(ctx context.Context, inv poweroffice.OutgoingInvoice, cust int64, pay ledgerdoc.Payment, ref string) error {
+func (l *Ledger) pay(ctx context.Context, to payTarget, pay ledgerdoc.Payment, ref string) error {
 	const op = "POST /Vouchers/BankJournals"
 	if err := l.chart(ctx); err != nil {
 		return err
@@ -213,18 +225,12 @@ func (l *Ledger) pay(ctx context.Context, inv poweroffice.OutgoingInvoice, cust 
 	if !ok {
 		return invalid(op, "clearing account %d does not exist in PowerOffice", clearNo)
 	}
-	sub, err := l.subledger(ctx, cust)
-	if err != nil {
-		return err
-	}
-	l.mu.Lock()
-	noVAT := l.noVAT
-	l.mu.Unlock()
+	noVAT := l.noVATCode()
 	date := pay.Date
 	if date == "" {
 		date = l.opts.Now().Format(dateLayout)
 	}
-	cmr := inv.CustomMatchingReference
+	cmr := to.cmr
 	lines := []poweroffice.BankVoucherLine{
 		{AccountID: clearing.ID, VatID: noVAT, CurrencyAmount: poweroffice.Amount(pay.Amount - pay.Fee), PostingDate: date,
 			Description: "Betaling " + cmr},
@@ -248,9 +254,12 @@ func (l *Ledger) pay(ctx context.Context, inv poweroffice.OutgoingInvoice, cust 
 		lines = append(lines, poweroffice.BankVoucherLine{AccountID: fee.ID, VatID: noVAT, CurrencyAmount: poweroffice.Amount(pay.Fee),
 			PostingDate: date, Description: "Gebyr " + cmr})
 	}
-	lines = append(lines, poweroffice.BankVoucherLine{AccountID: sub, VatID: noVAT, CurrencyAmount: poweroffice.Amount(-pay.Amount),
-		PostingDate: date, Description: "Betaling " + cmr, CustomMatchingReference: cmr, InvoiceNo: itoa(inv.InvoiceNo)})
+	lines = append(lines, poweroffice.BankVoucherLine{AccountID: to.subledger, VatID: noVAT, CurrencyAmount: poweroffice.Amount(-pay.Amount),
+		PostingDate: date, Description: "Betaling " + cmr, CustomMatchingReference: cmr, InvoiceNo: to.invoiceNo})
 	currency := "NOK"
+	if to.currency != "" {
+		currency = to.currency
+	}
 	_, err = l.c.PostBankVoucher(ctx, poweroffice.BankVoucherPost{VoucherDate: date, CurrencyCode: currency,
 		Description: "Betaling " + cmr, ExternalImportReference: ref, VoucherLines: lines})
 	if apierr.Is(err, apierr.KindConflict) {
@@ -260,12 +269,16 @@ func (l *Ledger) pay(ctx context.Context, inv poweroffice.OutgoingInvoice, cust 
 }
 
 // FindDocument returns the document carrying reference: its outgoing
-// invoice, else the sales order not invoiced yet. A cash invoice counts as
+// invoice, else the sales order not invoiced yet; for an invoice voucher
+// its manual journal's customer ledger entry (settled when matched out). A cash invoice counts as
 // posted only once paid; a partial one is reported missing, so that the
 // next PostDocument resumes it (its create is refused as a duplicate).
 func (l *Ledger) FindDocument(ctx context.Context, reference string, kind ledgerdoc.Kind) (*ledger.Posted, error) {
 	if err := l.ready(ctx); err != nil {
 		return nil, err
+	}
+	if kind == ledgerdoc.KindInvoiceVoucher {
+		return l.findVoucher(ctx, reference, reference)
 	}
 	p, err := l.find(ctx, reference)
 	if err != nil {
@@ -325,8 +338,13 @@ func deliveryType(method string) string {
 }
 
 // SendInvoice invoices the sales order and delivers it by method, unless
-// it is invoiced already (a repeat after a lost 202 is harmless).
+// it is invoiced already (a repeat after a lost 202 is harmless). A sale
+// voucher has nothing to send — the shop invoiced the customer — and is
+// left as it is.
 func (l *Ledger) SendInvoice(ctx context.Context, p ledger.Posted, method string) error {
+	if _, ok := voucherID(p.ID); ok {
+		return nil
+	}
 	if err := l.ready(ctx); err != nil {
 		return err
 	}
@@ -339,10 +357,14 @@ func (l *Ledger) SendInvoice(ctx context.Context, p ledger.Posted, method string
 
 // PostPayment pays the invoice from the payment's clearing account with
 // its fee (invoicing the sales order without delivery first if nobody
-// sent it). A paid invoice means an earlier attempt posted it.
+// sent it). A paid invoice means an earlier attempt posted it. A sale
+// voucher is paid the same way, against its sub-ledger entry.
 func (l *Ledger) PostPayment(ctx context.Context, p ledger.Posted, pay ledgerdoc.Payment) error {
 	if err := l.ready(ctx); err != nil {
 		return err
+	}
+	if id, ok := voucherID(p.ID); ok {
+		return l.payVoucher(ctx, id, pay)
 	}
 	inv, err := l.invoiced(ctx, p.ID, pay.Date)
 	if err != nil {
@@ -351,13 +373,19 @@ func (l *Ledger) PostPayment(ctx context.Context, p ledger.Posted, pay ledgerdoc
 	if inv.Paid() {
 		return nil
 	}
-	return l.pay(ctx, inv, inv.CustomerID, pay, inv.CustomMatchingReference+"-payment")
+	sub, err := l.subledger(ctx, inv.CustomerID)
+	if err != nil {
+		return err
+	}
+	return l.pay(ctx, invoiceTarget(inv, sub), pay, inv.CustomMatchingReference+"-payment")
 }
 
 // ChangedDocuments lists this integration's outgoing invoices whose
 // balance changed after since (exclusive in PowerOffice; since is a day
 // start and the watcher re-reads the last day) with our reference and
-// settlement state.
+// settlement state. When the tenant posts sale vouchers
+// (Options.SelfInvoiced) a second call reads their customer ledger
+// entries whose match state changed.
 func (l *Ledger) ChangedDocuments(ctx context.Context, since time.Time) ([]ledger.Settlement, error) {
 	if err := l.ready(ctx); err != nil {
 		return nil, err
@@ -384,6 +412,13 @@ func (l *Ledger) ChangedDocuments(ctx context.Context, since time.Time) ([]ledge
 			}
 		}
 		out = append(out, s)
+	}
+	if l.opts.SelfInvoiced {
+		vs, err := l.changedVouchers(ctx, since.Add(-time.Second).UTC().Format(time.RFC3339))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, vs...)
 	}
 	return out, nil
 }

@@ -51,6 +51,12 @@ type Options struct {
 	// FeeAccounts maps a payment clearing account number ("1905") to the
 	// account payment provider fees are posted on ("7770").
 	FeeAccounts map[string]string
+	// SelfInvoiced says the tenant has a payment method whose sales the
+	// shop invoices itself: they are posted as manual journal vouchers,
+	// the privilege check includes ManualVoucher_Full and CustomerLedger,
+	// and ChangedDocuments also reads the customer ledger (one more call
+	// per watcher tick).
+	SelfInvoiced bool
 	// SkipPrivilegeCheck leaves out the /ClientIntegrationInformation call
 	// before the first operation.
 	SkipPrivilegeCheck bool
@@ -121,7 +127,11 @@ func (l *Ledger) ready(ctx context.Context) error {
 	if done {
 		return nil
 	}
-	if _, err := l.c.CheckPrivileges(ctx); err != nil {
+	need := poweroffice.RequiredPrivileges()
+	if l.opts.SelfInvoiced {
+		need = append(need, poweroffice.VoucherPrivileges()...)
+	}
+	if _, err := l.c.CheckPrivileges(ctx, need...); err != nil {
 		return err
 	}
 	l.mu.Lock()

@@ -17,6 +17,13 @@ func RequiredPrivileges() []string {
 		"BankVoucher_Full", "GeneralLedgerAccount", "CommonServices"}
 }
 
+// VoucherPrivileges returns the further privileges of sales the shop
+// invoices itself: manual journal vouchers (the sale) and the customer
+// ledger (its settlement).
+func VoucherPrivileges() []string {
+	return []string{"ManualVoucher_Full", "CustomerLedger"}
+}
+
 // IntegrationInformation reads GET /ClientIntegrationInformation.
 func (c *Client) IntegrationInformation(ctx context.Context) (IntegrationInfo, error) {
 	var info IntegrationInfo

@@ -275,3 +275,104 @@ type BankVoucher struct {
 	ExternalImportReference string `json:"ExternalImportReference"`
 	IsReversed              bool   `json:"IsReversed"`
 }
+
+// ManualVoucherLine is a ManualVoucherLinePostDto: a signed gross
+// CurrencyAmount (positive debit, negative credit, never 0) on an account
+// id — a general ledger account or a customer's SubledgerAccountId — with
+// the VAT code id Go computes the VAT of the line from.
+type ManualVoucherLine struct {
+	AccountID               int64    `json:"AccountId"`
+	VatID                   int64    `json:"VatId"`
+	CurrencyAmount          Amount   `json:"CurrencyAmount"`
+	PostingDate             string   `json:"PostingDate"`
+	Description             string   `json:"Description,omitempty"`
+	CustomMatchingReference string   `json:"CustomMatchingReference,omitempty"`
+	ExternalLineReference   string   `json:"ExternalLineReference,omitempty"`
+	ProductID               int64    `json:"ProductId,omitempty"`
+	Quantity                *float64 `json:"Quantity,omitempty"`
+}
+
+// ManualVoucherPost is the body of POST /Vouchers/ManualJournals
+// (ManualVoucherPostDto). SaftSourceId and SaftBatchId are at most 35
+// characters; ExternalImportReference is unique per client.
+type ManualVoucherPost struct {
+	VoucherDate             string              `json:"VoucherDate"`
+	CurrencyCode            string              `json:"CurrencyCode"`
+	Description             string              `json:"Description,omitempty"`
+	ExternalImportReference string              `json:"ExternalImportReference,omitempty"`
+	SaftSourceID            string              `json:"SaftSourceId,omitempty"`
+	SaftBatchID             string              `json:"SaftBatchId,omitempty"`
+	VoucherLines            []ManualVoucherLine `json:"VoucherLines"`
+}
+
+// ManualVoucherLineRead is the part of ManualVoucherLineDto bokfor reads.
+type ManualVoucherLineRead struct {
+	AccountID               int64    `json:"AccountId"`
+	VatID                   int64    `json:"VatId"`
+	CurrencyAmount          Amount   `json:"CurrencyAmount"`
+	Description             string   `json:"Description"`
+	CustomMatchingReference string   `json:"CustomMatchingReference"`
+	ProductID               *int64   `json:"ProductId"`
+	Quantity                *float64 `json:"Quantity"`
+}
+
+// ManualVoucher is the part of ManualVoucherDto bokfor reads.
+type ManualVoucher struct {
+	ID                      string                  `json:"Id"`
+	VoucherNo               int64                   `json:"VoucherNo"`
+	VoucherDate             string                  `json:"VoucherDate"`
+	CurrencyCode            string                  `json:"CurrencyCode"`
+	ExternalImportReference string                  `json:"ExternalImportReference"`
+	IsReversed              bool                    `json:"IsReversed"`
+	VoucherLines            []ManualVoucherLineRead `json:"VoucherLines"`
+}
+
+// Voucher types of customer ledger entries (VoucherType).
+const (
+	VoucherOutgoingInvoice    = "OutgoingInvoice"
+	VoucherOutgoingCreditNote = "OutgoingCreditNote"
+	VoucherManualJournal      = "ManualJournal"
+	VoucherBankJournal        = "BankJournal"
+)
+
+// CustomerLedgerEntry is the part of CustomerLedgerEntryDto bokfor reads:
+// one posting on a customer's sub-ledger. Amount and Balance are in the
+// client currency (NOK); Balance is what remains open (0: matched out).
+type CustomerLedgerEntry struct {
+	ID                      int64   `json:"Id"`
+	Amount                  Amount  `json:"Amount"`
+	CurrencyAmount          Amount  `json:"CurrencyAmount"`
+	CurrencyCode            string  `json:"CurrencyCode"`
+	Balance                 Amount  `json:"Balance"`
+	MatchID                 *int64  `json:"MatchId"`
+	CustomMatchingReference string  `json:"CustomMatchingReference"`
+	ExternalImportReference string  `json:"ExternalImportReference"`
+	InvoiceNo               *string `json:"InvoiceNo"`
+	CustomerID              *int64  `json:"CustomerId"`
+	CustomerAccountNo       int64   `json:"CustomerAccountNo"`
+	VoucherID               string  `json:"VoucherId"`
+	VoucherNo               int64   `json:"VoucherNo"`
+	VoucherType             string  `json:"VoucherType"`
+	VoucherDate             string  `json:"VoucherDate"`
+	PostingDate             string  `json:"PostingDate"`
+	DueDate                 string  `json:"DueDate"`
+	IsWriteOff              bool    `json:"IsWriteOff"`
+	LastChangedDateTime     string  `json:"LastChangedDateTimeOffset"`
+}
+
+// Open reports whether something remains to be matched on the entry.
+func (e CustomerLedgerEntry) Open() bool { return e.Balance != 0 }
+
+// LedgerFilter filters GET /Customerledger/Statement. FromDate and ToDate
+// (yyyy-mm-dd, posting date, inclusive) are required by the API; empty
+// fields are not sent.
+type LedgerFilter struct {
+	FromDate, ToDate         string
+	CustomMatchingReferences string
+	// VoucherTypes is a comma list, e.g. "ManualJournal".
+	VoucherTypes string
+	// LastChangedAfter is an RFC 3339 timestamp (exclusive); an entry's
+	// timestamp moves when its match state changes.
+	LastChangedAfter                string
+	OnlyCreatedByCurrentIntegration bool
+}

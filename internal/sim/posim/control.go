@@ -22,6 +22,7 @@ func (s *Server) controlRoutes() *http.ServeMux {
 		w.WriteHeader(http.StatusNoContent)
 	})
 	m.HandleFunc("POST /_sim/invoices/{invoiceNo}/settle", s.handleSettle)
+	m.HandleFunc("POST /_sim/customerledger/{reference}/settle", s.handleSettleEntry)
 	return m
 }
 

@@ -15,9 +15,16 @@
 //     sales orders (POST /SalesOrders/Complete, ExternalImportReference
 //     unique; createAndSendInvoice answers 202 and turns the order into an
 //     outgoing invoice with the same id), outgoing invoices with Balance,
-//     bank journal vouchers that must balance and settle open invoices of
-//     the customer sub-ledger with the same CustomMatchingReference and
-//     exactly the opposite amount;
+//     bank and manual journal vouchers (ExternalImportReference unique
+//     across both) that must balance; their customer sub-ledger lines
+//     become customer ledger entries matched against open invoices and
+//     entries with the same CustomMatchingReference and exactly the
+//     opposite amount. Manual journals refuse properties their DTO does
+//     not have (additionalProperties: false), zero amounts and SAF-T ids
+//     over 35 characters;
+//   - the customer ledger statement (GET /Customerledger/Statement, both
+//     dates required) with every kind of entry — invoices, credit notes,
+//     payments, manual journals — so that clients must pick theirs;
 //   - 204 No Content for empty lists, PageNumber/PageSize paging,
 //     ProblemDetails errors, 403 for privileges the client has not granted;
 //   - 10 requests per second per subscription key, shared by all clients:
@@ -26,6 +33,9 @@
 // The control API under /_sim/ is shared with the other simulators:
 // GET /_sim/stats, GET|POST /_sim/faults (error_rate, timeout_rate,
 // drop_after_commit_rate, latency_ms, max_faults, writes_only),
-// POST /_sim/reset, and POST /_sim/invoices/{invoiceNo}/settle, which pays
-// an invoice in full as if the bank had matched a payment.
+// POST /_sim/reset, POST /_sim/invoices/{invoiceNo}/settle, which pays
+// an invoice in full as if the bank had matched a payment, and
+// POST /_sim/customerledger/{reference}/settle, which does the same for
+// the open customer ledger entry (a manual journal's sale) carrying that
+// CustomMatchingReference.
 package posim

@@ -10,6 +10,7 @@ import (
 // invoice is a stored outgoing invoice; its id is the sales order's.
 type invoice struct {
 	ID              string
+	EntryID         int64
 	InvoiceNo       int64
 	VoucherNo       int64
 	VoucherDate     string

@@ -31,6 +31,9 @@ func (s *Server) apiRoutes() *http.ServeMux {
 	m.HandleFunc("GET /v2/OutgoingInvoices/{id}", s.route("OutgoingInvoice", s.getInvoice))
 	m.HandleFunc("POST /v2/Vouchers/BankJournals", s.route("BankVoucher_Full", s.postBankVoucher))
 	m.HandleFunc("GET /v2/Vouchers/BankJournals/{id}", s.route("BankVoucher_Full", s.getBankVoucher))
+	m.HandleFunc("POST /v2/Vouchers/ManualJournals", s.route("ManualVoucher_Full", s.postManualVoucher))
+	m.HandleFunc("GET /v2/Vouchers/ManualJournals/{id}", s.route("ManualVoucher_Full", s.getManualVoucher))
+	m.HandleFunc("GET /v2/Customerledger/Statement", s.route("CustomerLedger", s.customerStatement))
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, http.StatusNotFound, "Not found", "the simulator has no operation "+r.Method+" "+r.URL.Path)
 	})
@@ -39,7 +42,7 @@ func (s *Server) apiRoutes() *http.ServeMux {
 
 // allPrivileges are the privileges the simulator knows.
 var allPrivileges = []string{"Customer_Full", "Product_Full", "SalesOrders_Full", "OutgoingInvoice", "BankVoucher_Full",
-	"GeneralLedgerAccount", "CommonServices", "CustomerLedger"}
+	"ManualVoucher_Full", "GeneralLedgerAccount", "CommonServices", "CustomerLedger"}
 
 func (s *Server) integrationInfo(w http.ResponseWriter, r *http.Request) {
 	cl := clientOf(r.Context())

@@ -303,7 +303,7 @@ func (s *Server) createAndSendInvoice(w http.ResponseWriter, r *http.Request, cl
 	if in.OverrideDueDate != nil && *in.OverrideDueDate != "" {
 		due = *in.OverrideDueDate
 	}
-	inv := &invoice{ID: so.ID, InvoiceNo: cl.nextInvNo, VoucherNo: cl.nextVouchNo, VoucherDate: date, DueDate: due,
+	inv := &invoice{ID: so.ID, EntryID: s.id(), InvoiceNo: cl.nextInvNo, VoucherNo: cl.nextVouchNo, VoucherDate: date, DueDate: due,
 		CustomerID: so.CustomerID, CustomerNo: so.CustomerNo, Net: so.net, Total: so.total, Balance: so.total,
 		CMR: so.CustomMatchingReference, ExtRef: so.ExternalImportReference, ImportedOrderNo: so.ImportedOrderNo,
 		OrderNo: so.SalesOrderNo, OrderDate: so.SalesOrderDate, Currency: so.CurrencyCode,

@@ -16,6 +16,8 @@ type client struct {
 	orders      []*salesOrder
 	invoices    []*invoice
 	vouchers    []*bankVoucher
+	manual      []*manualVoucher
+	entries     []*subEntry
 	nextCustNo  int64
 	nextOrderNo int64
 	nextInvNo   int64

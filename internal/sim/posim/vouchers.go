@@ -2,7 +2,6 @@ package posim
 
 import (
 	"net/http"
-	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -54,9 +53,10 @@ type bvIn struct {
 	} `json:"VoucherLines"`
 }
 
-// postBankVoucher validates and posts a bank voucher, then matches its
-// customer sub-ledger lines against open invoices: same
-// CustomMatchingReference (or InvoiceNo) and exactly the opposite amount.
+// postBankVoucher validates and posts a bank voucher, then books its
+// customer sub-ledger lines as ledger entries matched against open items
+// (invoices and entries of manual journals): same CustomMatchingReference
+// (or, for an invoice, InvoiceNo) and exactly the opposite amount.
 func (s *Server) postBankVoucher(w http.ResponseWriter, r *http.Request, cl *client) *apiErr {
 	var in bvIn
 	if e := decode(r, &in); e != nil {
@@ -68,10 +68,8 @@ func (s *Server) postBankVoucher(w http.ResponseWriter, r *http.Request, cl *cli
 	if _, err := time.Parse("2006-01-02", in.VoucherDate); err != nil {
 		return badRequest("VoucherDate is not a date")
 	}
-	if ref := in.ExternalImportReference; ref != nil && *ref != "" && slices.ContainsFunc(cl.vouchers, func(v *bankVoucher) bool {
-		return v.ExternalImportReference != nil && *v.ExternalImportReference == *ref
-	}) {
-		return duplicate("Voucher", *ref)
+	if cl.voucherRefTaken(in.ExternalImportReference) {
+		return duplicate("Voucher", *in.ExternalImportReference)
 	}
 	if len(in.VoucherLines) < 2 {
 		return badRequest("a voucher needs at least two lines")
@@ -80,13 +78,7 @@ func (s *Server) postBankVoucher(w http.ResponseWriter, r *http.Request, cl *cli
 	v := &bankVoucher{ID: uuid.NewString(), VoucherNo: cl.nextVouchNo, VoucherDate: in.VoucherDate, CurrencyCode: in.CurrencyCode,
 		Description: in.Description, ExternalImportReference: in.ExternalImportReference, Created: stamp(now)}
 	var sum int64
-	type match struct {
-		cust   *customer
-		amount int64
-		cmr    *string
-		invNo  *string
-	}
-	var matches []match
+	var entries []*subEntry
 	for i, l := range in.VoucherLines {
 		if l.AccountID == nil || l.VatID == nil || l.PostingDate == "" || l.CurrencyAmount == nil {
 			return badRequest("line %d: AccountId, VatId, PostingDate and CurrencyAmount are required", i+1)
@@ -108,7 +100,10 @@ func (s *Server) postBankVoucher(w http.ResponseWriter, r *http.Request, cl *cli
 			CustomMatchingReference: l.CustomMatchingReference, ExternalLineReference: l.ExternalLineReference,
 			InvoiceNo: l.InvoiceNo, CreatedDateTimeOffset: stamp(now)})
 		if cust != nil {
-			matches = append(matches, match{cust, amount, l.CustomMatchingReference, l.InvoiceNo})
+			entries = append(entries, &subEntry{ID: s.id(), VoucherID: v.ID, VoucherNo: v.VoucherNo, VoucherType: "BankJournal",
+				VoucherDate: v.VoucherDate, PostingDate: l.PostingDate, CustomerID: cust.ID, CustomerNo: cust.Number, Amount: amount,
+				Balance: amount, Currency: in.CurrencyCode, CMR: l.CustomMatchingReference, ExtRef: in.ExternalImportReference,
+				InvoiceNo: l.InvoiceNo, ByIntegration: true, Created: now, LastChanged: now})
 		}
 	}
 	if sum != 0 {
@@ -116,18 +111,7 @@ func (s *Server) postBankVoucher(w http.ResponseWriter, r *http.Request, cl *cli
 	}
 	cl.nextVouchNo++
 	cl.vouchers = append(cl.vouchers, v)
-	for _, m := range matches {
-		for _, inv := range cl.invoices {
-			byRef := m.cmr != nil && inv.CMR != nil && *m.cmr == *inv.CMR
-			byNo := m.invNo != nil && *m.invNo == itoa(inv.InvoiceNo)
-			if inv.ready(now) && inv.CustomerID == m.cust.ID && inv.Balance != 0 && inv.Balance == -m.amount && (byRef || byNo) {
-				cl.nextMatchID++
-				id := cl.nextMatchID
-				inv.Balance, inv.BalanceChanged, inv.MatchID = 0, now, &id
-				break
-			}
-		}
-	}
+	cl.book(now, entries)
 	w.Header().Set("Location", s.base(r)+"/v2/Vouchers/BankJournals/"+v.ID)
 	writeJSON(w, http.StatusCreated, v)
 	return nil
