@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/bokfor/bokfor/internal/apierr"
 	"github.com/bokfor/bokfor/internal/ledger/poweroffice"
 	"github.com/bokfor/bokfor/internal/money"
 )
@@ -169,6 +170,49 @@ func TestEveryCallAgainstTheSimulatorAndTheSpec(t *testing.T) {
 		t.Fatalf("settled invoice: %+v %v", invs, err)
 	}
 
+	// A sale the shop invoiced itself: a manual journal voucher debiting
+	// the customer's sub-ledger with the gross total and crediting the
+	// sales account with the gross amount and its VAT code.
+	gross := money.MustParse("199.00")
+	qty := 1.0
+	mvIn := poweroffice.ManualVoucherPost{VoucherDate: "2026-11-22", CurrencyCode: "NOK", Description: "Salg 1042",
+		ExternalImportReference: "bokfor-demo-3", SaftSourceID: "bokfor", VoucherLines: []poweroffice.ManualVoucherLine{
+			{AccountID: cu.SubledgerAccountID, VatID: noVAT, CurrencyAmount: poweroffice.Amount(gross), PostingDate: "2026-11-22",
+				CustomMatchingReference: "bokfor-demo-3", Description: "Salg 1042"},
+			{AccountID: byNo[3000].ID, VatID: byNo[3000].VatCodeID, CurrencyAmount: -poweroffice.Amount(gross), PostingDate: "2026-11-22",
+				ProductID: pr.ID, Quantity: &qty, Description: "Kaffekopp"},
+		}}
+	mv, err := c.PostManualVoucher(ctx, mvIn)
+	if err != nil || mv.ID == "" || mv.VoucherNo == 0 || len(mv.VoucherLines) != 2 {
+		t.Fatalf("manual voucher: %+v %v", mv, err)
+	}
+	if got, err := c.GetManualVoucher(ctx, mv.ID); err != nil || got.ExternalImportReference != "bokfor-demo-3" || got.VoucherLines[1].CurrencyAmount.Ore() != -gross {
+		t.Fatalf("get manual voucher: %+v %v", got, err)
+	}
+	if _, err := c.PostManualVoucher(ctx, mvIn); !apierr.Is(err, apierr.KindConflict) {
+		t.Fatalf("duplicate manual voucher: %v", err)
+	}
+	unbalanced := mvIn
+	unbalanced.ExternalImportReference = "bokfor-demo-4"
+	unbalanced.VoucherLines = slices.Clone(mvIn.VoucherLines)
+	unbalanced.VoucherLines[1].CurrencyAmount = -poweroffice.Amount(money.MustParse("198.99"))
+	if _, err := c.PostManualVoucher(ctx, unbalanced); !apierr.Is(err, apierr.KindValidation) {
+		t.Fatalf("unbalanced manual voucher: %v", err)
+	}
+	// The statement holds every kind of entry: the invoice, its payment
+	// and the voucher's sub-ledger line.
+	all, err := c.CustomerLedgerStatement(ctx, poweroffice.LedgerFilter{FromDate: "2026-01-01", ToDate: "2026-12-31"})
+	if err != nil || len(all) != 3 {
+		t.Fatalf("statement: %+v %v; want the invoice, the payment and the voucher", all, err)
+	}
+	own, err := c.CustomerLedgerStatement(ctx, poweroffice.LedgerFilter{FromDate: "2026-01-01", ToDate: "2026-12-31",
+		CustomMatchingReferences: "bokfor-demo-3", VoucherTypes: poweroffice.VoucherManualJournal,
+		LastChangedAfter: "2026-01-01T00:00:00Z", OnlyCreatedByCurrentIntegration: true})
+	if err != nil || len(own) != 1 || own[0].VoucherID != mv.ID || own[0].Amount.Ore() != gross || !own[0].Open() ||
+		own[0].ExternalImportReference != "bokfor-demo-3" {
+		t.Fatalf("voucher entry: %+v %v", own, err)
+	}
+
 	// A second order, deleted before invoicing.
 	so2, err := c.CreateSalesOrder(ctx, poweroffice.SalesOrderPost{CustomerID: cu.ID, SalesOrderStatus: poweroffice.StatusDraft,
 		ExternalImportReference: "bokfor-demo-2", SalesOrderLines: []poweroffice.SalesOrderLine{{ProductCode: "KOPP-1", Quantity: 1, ProductUnitPrice: price}}})
@@ -185,7 +229,8 @@ func TestEveryCallAgainstTheSimulatorAndTheSpec(t *testing.T) {
 		"GET /SalesOrders", "GET /SalesOrders/sentState", "GET /SalesOrders/{id}/Complete", "GET /VatCodes",
 		"GET /Vouchers/BankJournals/{id}", "PATCH /Customers/{id}", "PATCH /Products/{id}", "POST /Customers",
 		"POST /Products", "POST /SalesOrders/Complete", "POST /SalesOrders/{id}/createAndSendInvoice", "POST /Token",
-		"POST /Vouchers/BankJournals",
+		"POST /Vouchers/BankJournals", "POST /Vouchers/ManualJournals", "GET /Vouchers/ManualJournals/{id}",
+		"GET /Customerledger/Statement",
 	}
 	got := e.contract.covered()
 	for _, op := range want {
