@@ -125,12 +125,14 @@ func (c *Connectors) Ledger(_ context.Context, t *store.TenantRow) (ledger.Ledge
 			return nil, err
 		}
 		fees := map[string]string{}
+		selfInvoiced := false
 		for _, pm := range t.Settings.PaymentMethods {
 			if pm.Account != "" && pm.FeeAccount != "" {
 				fees[pm.Account] = pm.FeeAccount
 			}
+			selfInvoiced = selfInvoiced || pm.SelfInvoiced
 		}
-		l = poledger.New(cl, poledger.Options{FeeAccounts: fees})
+		l = poledger.New(cl, poledger.Options{FeeAccounts: fees, SelfInvoiced: selfInvoiced})
 	default:
 		return nil, fmt.Errorf("tenant %s: ledger kind %q is not supported", t.ID, t.Settings.Ledger.Kind)
 	}
