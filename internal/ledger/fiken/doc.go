@@ -50,14 +50,19 @@
 // sale saleNumber, partial credit note orderReference) and goes through a
 // *Once helper (CreateInvoiceOnce, CreateSaleOnce,
 // CreatePartialCreditNoteOnce, CreateFullCreditNoteOnce,
-// CreateSalePaymentOnce) that follows this protocol:
+// CreateSalePaymentOnce, CreateInvoicePaymentOnce) that follows this
+// protocol:
 //
 //  1. Look the reference up (GET /invoices?orderReference=…,
 //     GET /sales?saleNumber=…, the invoice's associatedCreditNotes, the
-//     sale's payments). One match: adopt it, created=false. Several: stop
-//     with KindConflict for an operator.
+//     sale's payments — for CreateInvoicePaymentOnce the invoice's
+//     sale.salePayments, read with the sale id it needs anyway). One
+//     match: adopt it, created=false. Several: stop with KindConflict for
+//     an operator.
 //  2. POST the create. On 201 read the id from Location and GET the
 //     document (invoiceNumber, kid, sale.saleId); created=true.
+//     CreateInvoicePaymentOnce does not read the payment back: the
+//     request is what was booked.
 //  3. If the POST failed in a way that may have been applied (ambiguous,
 //     rate limited, transient, unknown), look the reference up again
 //     before anything else: found → adopt it, created=true; not found →

@@ -204,3 +204,46 @@ func (c *Client) CreateSalePaymentOnce(ctx context.Context, saleID int64, req Pa
 				Message: fmt.Sprintf("payment %d not on sale %d", id, saleID)}
 		})
 }
+
+// CreateInvoicePaymentOnce books a payment on the sale behind an invoice
+// exactly once, like CreateSalePaymentOnce (same matching by date, account
+// and amount, same caveat), in two requests when nothing fails instead of
+// four: GET /invoices/{id} both names the sale (sale.saleId) and lists its
+// payments (sale.salePayments), which is the lookup of the protocol, and
+// the payment is not read back after its 201 — the returned Payment is the
+// request with the id from Location. After a POST that may have been
+// applied the invoice is read again before anything else.
+func (c *Client) CreateInvoicePaymentOnce(ctx context.Context, invoiceID int64, req PaymentRequest) (Payment, bool, error) {
+	const op = "POST /sales/{id}/payments"
+	var saleID int64
+	return createOnce(ctx, op,
+		func(ctx context.Context) ([]Payment, error) {
+			inv, err := c.GetInvoice(ctx, invoiceID)
+			if err != nil {
+				return nil, err
+			}
+			if inv.Sale == nil || inv.Sale.SaleID == 0 {
+				return nil, &apierr.Error{Kind: apierr.KindValidation, API: apiName, Op: "GET /invoices/{id}",
+					Message: fmt.Sprintf("invoice %d has no sale to pay", invoiceID)}
+			}
+			saleID = inv.Sale.SaleID
+			var out []Payment
+			for _, p := range inv.Sale.SalePayments {
+				if p.Date == req.Date && p.Account == req.Account && p.Amount == req.Amount {
+					out = append(out, p)
+				}
+			}
+			return out, nil
+		},
+		func(ctx context.Context) (int64, error) { return c.CreateSalePayment(ctx, saleID, req) },
+		func(_ context.Context, id int64) (Payment, error) {
+			p := Payment{PaymentID: id, Date: req.Date, Account: req.Account, Amount: req.Amount, Currency: req.Currency}
+			if req.Fee != nil {
+				p.Fee = *req.Fee
+			}
+			if req.AmountInNok != nil {
+				p.AmountInNok = *req.AmountInNok
+			}
+			return p, nil
+		})
+}

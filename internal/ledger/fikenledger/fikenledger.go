@@ -271,25 +271,20 @@ func (l *Ledger) PostDocument(ctx context.Context, d *ledgerdoc.Document, custom
 	return p, nil
 }
 
-// PostPayment posts the payment on the invoice's sale with the provider fee.
+// PostPayment posts the payment on the invoice's sale with the provider
+// fee, exactly once: two calls (the invoice, carrying its sale's id and
+// payments, then the payment) unless a response is lost.
 func (l *Ledger) PostPayment(ctx context.Context, p ledger.Posted, pay ledgerdoc.Payment) error {
 	id, err := parseID(p.ID)
 	if err != nil {
 		return err
-	}
-	inv, err := l.c.GetInvoice(ctx, id)
-	if err != nil {
-		return err
-	}
-	if inv.Sale == nil || inv.Sale.SaleID == 0 {
-		return &apierr.Error{Kind: apierr.KindValidation, API: "fiken", Op: "GET /invoices/{id}", Message: "invoice has no sale to pay"}
 	}
 	req := fiken.PaymentRequest{Date: pay.Date, Account: pay.Account, Amount: pay.Amount}
 	if pay.Fee != 0 {
 		fee := pay.Fee
 		req.Fee = &fee
 	}
-	_, _, err = l.c.CreateSalePaymentOnce(ctx, inv.Sale.SaleID, req)
+	_, _, err = l.c.CreateInvoicePaymentOnce(ctx, id, req)
 	return err
 }
 

@@ -101,9 +101,15 @@ func TestOrderFlowAgainstTheSimulator(t *testing.T) {
 		t.Fatalf("ChangedDocuments = %+v, %v", changed, err)
 	}
 	pay := ledgerdoc.Payment{Date: "2026-11-21", Account: "1920:10001", Amount: 39801, Fee: 500}
-	for range 2 { // the second is an adopted duplicate
+	// The invoice names the sale and lists its payments, then the payment
+	// is posted; the repeat (a retried activity) adopts it from the invoice.
+	for i, want := range []int64{2, 1} {
+		before := sim.Stats().Requests
 		if err := l.PostPayment(ctx, *p, pay); err != nil {
 			t.Fatal(err)
+		}
+		if calls := sim.Stats().Requests - before; calls != want {
+			t.Fatalf("PostPayment #%d made %d calls, want %d", i+1, calls, want)
 		}
 	}
 	changed, _ = l.ChangedDocuments(ctx, time.Now().AddDate(0, 0, -1))
