@@ -21,6 +21,11 @@ import (
 // workflow ids and Web UI links.
 var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$`)
 
+// ValidID reports whether id is a well-formed tenant id: 1-63 letters,
+// digits, '.', '_' or '-', starting with a letter or digit. Callers that
+// take an id from outside (a URL) check it before any lookup.
+func ValidID(id string) bool { return idPattern.MatchString(id) }
+
 // Shop kinds.
 const (
 	ShopPrestaShop  = "prestashop"

@@ -12,6 +12,7 @@ import (
 
 	"github.com/bokfor/bokfor/internal/metrics"
 	"github.com/bokfor/bokfor/internal/store"
+	"github.com/bokfor/bokfor/internal/tenant"
 )
 
 // Defaults of Deps.
@@ -91,6 +92,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	if !tenant.ValidID(tenantID) {
+		// No such tenant can exist; a NUL or invalid UTF-8 would also
+		// make the database refuse the lookup (a 503 the sender retries).
+		h.reject(w, srcName, tenantID, OutcomeNotFound, http.StatusNotFound, nil)
+		return
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), DefaultStoreTimeout)
 	defer cancel()
 	t, err := h.deps.Store.Tenant(ctx, tenantID)

@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"net/http"
+	"regexp"
 
 	"github.com/bokfor/bokfor/internal/shop/prestashop"
 )
@@ -11,6 +12,19 @@ import (
 // TokenHeader carries a PrestaShop tenant's webhook token when the module
 // cannot put it in the URL (?token=...).
 const TokenHeader = "X-Bokfor-Token"
+
+// entityPattern is a PHP class name, possibly namespaced: what ps_webhooks
+// puts in "entity". Anything else (a NUL, invalid UTF-8, a novel) is
+// refused rather than stored as a topic.
+var entityPattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_\\]{0,99}$`)
+
+// truncate cuts s to at most n bytes for a message.
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "..."
+	}
+	return s
+}
 
 // prestashopKind maps ps_webhooks entities to event kinds; entities
 // about an order carry id_order (Order itself carries id).
@@ -78,10 +92,13 @@ func DecodePrestaShop(_ http.Header, body []byte) (Event, error) {
 	default:
 		return Event{}, malformed("unknown action %q", ev.Action)
 	}
+	if !entityPattern.MatchString(ev.Entity) {
+		return Event{}, malformed("entity %q is not a class name", truncate(ev.Entity, 80))
+	}
 	if ev.Data == nil {
 		return Event{}, malformed("data is required")
 	}
-	id, hasID, err := intField(ev.Data, "id")
+	id, hasID, err := idField(ev.Data, "id")
 	if err != nil {
 		return Event{}, err
 	}
@@ -107,7 +124,7 @@ func DecodePrestaShop(_ http.Header, body []byte) (Event, error) {
 		return Event{}, err
 	}
 	if out.Kind == KindOrder && ev.Entity != "Order" {
-		orderID, ok, err := intField(ev.Data, "id_order")
+		orderID, ok, err := idField(ev.Data, "id_order")
 		if err != nil {
 			return Event{}, err
 		}

@@ -41,29 +41,37 @@ func shopifyKind(topic string) (kind, orderField string) {
 // "order_id" for refunds, transactions and fulfillments).
 func DecodeShopify(h http.Header, body []byte) (Event, error) {
 	topic := strings.TrimSpace(h.Get(ShopifyTopicHeader))
-	if topic == "" || len(topic) > 200 || !strings.Contains(topic, "/") {
-		return Event{}, malformed("topic %q", topic)
+	if topic == "" || len(topic) > 200 || !strings.Contains(topic, "/") || !printable(topic) {
+		return Event{}, malformed("topic %q", truncate(topic, 80))
 	}
 	m, err := decodeObject(body)
 	if err != nil {
 		return Event{}, err
 	}
 	kind, orderField := shopifyKind(topic)
-	idField := "id"
+	idName := "id"
 	if orderField != "" {
-		idField = orderField
+		idName = orderField
 	}
-	id, hasID, err := intField(m, idField)
-	if err != nil {
+	id, hasID, err := idField(m, idName)
+	switch {
+	case err != nil && kind == KindOther:
+		// Topics bokfor does not act on may key their objects otherwise
+		// (carts and checkouts by token): keep the event, without an id.
+		id, hasID = "", false
+	case err != nil:
 		return Event{}, err
 	}
 	if kind == KindOrder && !hasID {
-		return Event{}, malformed("%s without %s", topic, idField)
+		return Event{}, malformed("%s without %s", topic, idName)
 	}
 	out := Event{Topic: topic, Kind: kind, ResourceID: id}
 	if wid := strings.TrimSpace(h.Get(ShopifyWebhookIDHeader)); wid != "" {
 		if len(wid) > 200 {
 			return Event{}, malformed("%s too long", ShopifyWebhookIDHeader)
+		}
+		if !printable(wid) {
+			return Event{}, malformed("%s is not printable UTF-8", ShopifyWebhookIDHeader)
 		}
 		out.DeliveryKey = wid
 	} else {

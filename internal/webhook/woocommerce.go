@@ -99,14 +99,14 @@ func DecodeWooCommerce(h http.Header, body []byte) (Event, error) {
 		topic = res + "." + evt
 	}
 	resource, _, ok := strings.Cut(topic, ".")
-	if !ok || resource == "" || len(topic) > 200 {
-		return Event{}, malformed("topic %q", topic)
+	if !ok || resource == "" || len(topic) > 200 || !printable(topic) {
+		return Event{}, malformed("topic %q", truncate(topic, 80))
 	}
 	m, err := decodeObject(body)
 	if err != nil {
 		return Event{}, err
 	}
-	id, hasID, err := intField(m, "id")
+	id, hasID, err := idField(m, "id")
 	if err != nil {
 		return Event{}, err
 	}
