@@ -22,7 +22,9 @@ simulators (with API faults) as processes of this binary, places orders whose we
 arrive one to three times, out of order or never, settles, refunds and cancels a share,
 SIGKILLs workers and the starter and restarts Temporal meanwhile, waits for quiescence
 and checks the invariants against the simulators. It prints a table and exits non-zero
-on any violation. It needs a local PostgreSQL (a database is created and dropped).`,
+on any violation. It runs its own PostgreSQL cluster (initdb in a temporary directory, a
+free port; as root it runs as the OS user postgres) and restarts it once mid-run;
+--shared-postgres uses an existing server instead, which it never restarts.`,
 		Args: cobra.NoArgs,
 	}
 	f := cmd.Flags()
@@ -32,7 +34,10 @@ on any violation. It needs a local PostgreSQL (a database is created and dropped
 	f.IntVar(&cfg.WorkerKills, "kills", 6, "worker SIGKILLs during the run")
 	f.IntVar(&cfg.StarterRestarts, "starter-restarts", 1, "starter SIGKILLs during the run")
 	f.BoolVar(&cfg.TemporalRestart, "restart-temporal", true, "restart the Temporal dev server once")
-	f.BoolVar(&cfg.PostgresRestart, "restart-postgres", false, "restart the local PostgreSQL cluster once (pg_ctlcluster; disturbs everything else using it)")
+	f.BoolVar(&cfg.PostgresRestart, "restart-postgres", true, "stop the run's private PostgreSQL cluster once mid-run (fast shutdown) and start it again")
+	f.DurationVar(&cfg.PostgresOutage, "postgres-outage", 5*time.Second, "how long PostgreSQL stays down when restarted")
+	f.BoolVar(&cfg.SharedPostgres, "shared-postgres", false, "use the PostgreSQL server at $BOKFOR_TEST_DATABASE_URL (default 127.0.0.1:5432) instead of a private cluster; it is never restarted")
+	f.StringVar(&cfg.PostgresBin, "postgres-bin", "", "directory of initdb and pg_ctl for the private cluster (default: $BOKFOR_PG_BIN or the newest /usr/lib/postgresql/*/bin)")
 	f.Float64Var(&cfg.Rate, "rate", 6, "orders per second")
 	f.Float64Var(&cfg.RefundPct, "refund-share", 0.1, "share of card orders refunded after settlement")
 	f.Float64Var(&cfg.CancelPct, "cancel-share", 0.05, "share of card orders cancelled after booking")

@@ -14,14 +14,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -51,8 +49,17 @@ type Config struct {
 	TemporalBin string
 	// Dir holds logs and the Temporal database; empty: a new temp dir.
 	Dir string
-	// AdminURL is the PostgreSQL maintenance database; empty: DefaultAdminURL.
+	// SharedPostgres runs on the PostgreSQL server at AdminURL (a database
+	// is created and dropped) instead of a private cluster; a shared
+	// server is never restarted.
+	SharedPostgres bool
+	// AdminURL is the shared server's maintenance database; empty:
+	// $BOKFOR_TEST_DATABASE_URL or DefaultAdminURL. Ignored without
+	// SharedPostgres.
 	AdminURL string
+	// PostgresBin is the directory of initdb and pg_ctl for the private
+	// cluster; empty: FindPostgresBin.
+	PostgresBin string
 	// Tenants, Orders and Workers size the run (defaults 4, 1000, 2).
 	Tenants, Orders, Workers int
 	// Rate is how many orders per second the shops receive (default 6).
@@ -63,9 +70,12 @@ type Config struct {
 	StarterRestarts int
 	// TemporalRestart restarts the Temporal dev server once.
 	TemporalRestart bool
-	// PostgresRestart restarts the local PostgreSQL cluster once with
-	// pg_ctlcluster (needs root and a Debian-style cluster).
+	// PostgresRestart stops the private PostgreSQL cluster once mid-run
+	// (pg_ctl stop -m fast: every connection is cut), keeps it down for
+	// PostgresOutage and starts it again.
 	PostgresRestart bool
+	// PostgresOutage is how long PostgreSQL stays down (default 5 s).
+	PostgresOutage time.Duration
 	// RefundPct, CancelPct and NeverPct are the shares (0–1) of orders
 	// refunded, cancelled after booking, and whose new-order webhook is
 	// never delivered (defaults 0.1, 0.05, 0.1).
@@ -96,11 +106,21 @@ func (c *Config) defaults() error {
 		}
 		c.TemporalBin = b
 	}
-	if c.AdminURL == "" {
+	if c.SharedPostgres && c.AdminURL == "" {
 		c.AdminURL = DefaultAdminURL
 		if u := os.Getenv("BOKFOR_TEST_DATABASE_URL"); u != "" {
 			c.AdminURL = u
 		}
+	}
+	if !c.SharedPostgres && c.PostgresBin == "" {
+		b, err := FindPostgresBin()
+		if err != nil {
+			return fmt.Errorf("%w (install the PostgreSQL server package, set BOKFOR_PG_BIN, or run on a shared server)", err)
+		}
+		c.PostgresBin = b
+	}
+	if c.PostgresOutage <= 0 {
+		c.PostgresOutage = 5 * time.Second
 	}
 	def := func(p *int, v int) {
 		if *p <= 0 {
@@ -146,7 +166,8 @@ func fkFaults() map[string]any {
 type run struct {
 	cfg    Config
 	dir    string
-	key    string // BOKFOR_SECRET_KEY of the run
+	key    string     // BOKFOR_SECRET_KEY of the run
+	pg     *pgCluster // the private cluster; nil on a shared server
 	dbURL  string
 	dbName string
 	rnd    *rand.Rand
@@ -241,10 +262,20 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
+	if !cfg.SharedPostgres {
+		pg, err := startCluster(cfg.PostgresBin)
+		if err != nil {
+			return nil, err
+		}
+		r.pg = pg
+		r.cfg.AdminURL = pg.adminURL()
+		defer pg.remove(r.logFile("postgres"), cfg.Keep)
+		r.logf("private PostgreSQL cluster on 127.0.0.1:%d in %s", pg.port, pg.dir)
+	}
 	if err := r.createDatabase(ctx); err != nil {
 		return nil, err
 	}
-	if !cfg.Keep {
+	if !cfg.Keep && cfg.SharedPostgres {
 		defer r.dropDatabase()
 	}
 	defer r.stopAll()
@@ -647,13 +678,19 @@ func (r *run) monkey(ctx context.Context, window time.Duration) {
 	}
 	if r.cfg.PostgresRestart {
 		acts = append(acts, act{window * 7 / 10, func() {
-			if err := restartPostgres(ctx); err != nil {
+			if r.pg == nil {
+				r.events.add(func(e *eventLog) { e.pgSkipped = "not restarted: the shared server is not the run's to restart" })
+				r.logf("PostgreSQL not restarted: the server is shared")
+				return
+			}
+			r.logf("stopping PostgreSQL (fast) for %s", r.cfg.PostgresOutage)
+			if err := r.pg.restart(ctx, r.cfg.PostgresOutage); err != nil {
 				r.events.add(func(e *eventLog) { e.pgSkipped = err.Error() })
-				r.logf("PostgreSQL not restarted: %v", err)
+				r.logf("PostgreSQL restart failed: %v", err)
 				return
 			}
 			r.events.add(func(e *eventLog) { e.postgres++ })
-			r.logf("restarted PostgreSQL")
+			r.logf("PostgreSQL started again")
 		}})
 	}
 	start := time.Now()
@@ -673,17 +710,4 @@ func (r *run) monkey(ctx context.Context, window time.Duration) {
 		}
 		a.do()
 	}
-}
-
-// restartPostgres restarts the local cluster (Debian's pg_ctlcluster).
-func restartPostgres(ctx context.Context) error {
-	vers, err := os.ReadDir("/etc/postgresql")
-	if err != nil || len(vers) != 1 {
-		return errors.New("no single cluster under /etc/postgresql")
-	}
-	out, err := exec.CommandContext(ctx, "pg_ctlcluster", "--skip-systemctl-redirect", vers[0].Name(), "main", "restart").CombinedOutput()
-	if err != nil {
-		return fmt.Errorf("pg_ctlcluster: %w: %s", err, strings.TrimSpace(string(out)))
-	}
-	return nil
 }

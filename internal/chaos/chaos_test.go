@@ -26,6 +26,13 @@ func TestShortChaosRun(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
+	// A private PostgreSQL cluster, restarted mid-run, where the machine
+	// has the server binaries; else the shared test server, not restarted.
+	_, pgErr := FindPostgresBin()
+	private := pgErr == nil
+	if !private {
+		t.Logf("no private PostgreSQL cluster (%v): using the shared server, PostgreSQL is not restarted", pgErr)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
 	defer cancel()
 	var progress bytes.Buffer
@@ -33,6 +40,7 @@ func TestShortChaosRun(t *testing.T) {
 		Binary: bin, Dir: filepath.Join(dir, "run"),
 		Tenants: 2, Orders: 60, Workers: 2, Rate: 6,
 		WorkerKills: 2, StarterRestarts: 1, TemporalRestart: true,
+		SharedPostgres: !private, PostgresRestart: private, PostgresOutage: 3 * time.Second,
 		RefundPct: 0.1, CancelPct: 0.05, NeverPct: 0.1,
 		Quiescence: 3 * time.Minute, Seed: uint64(time.Now().UnixNano()),
 		Progress: &progress,
@@ -73,5 +81,8 @@ func TestShortChaosRun(t *testing.T) {
 	}
 	if got["worker SIGKILLs"] != 2 {
 		t.Errorf("worker SIGKILLs = %d, want 2", got["worker SIGKILLs"])
+	}
+	if private && got["PostgreSQL restarts"] != 1 {
+		t.Errorf("PostgreSQL restarts = %d, want 1", got["PostgreSQL restarts"])
 	}
 }

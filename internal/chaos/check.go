@@ -176,9 +176,12 @@ func (r *run) check(ctx context.Context, pool *pgxpool.Pool, rep *Report) error 
 	}{r.events.workerKill, r.events.starter, r.events.temporal, r.events.postgres, r.events.pgSkipped}
 	r.events.mu.Unlock()
 	fk500, fkDrop := fkStats.ByStatus["500"], fkStats.ByStatus["dropped"]
-	pgNote := "off (--restart-postgres)"
-	if r.cfg.PostgresRestart {
+	pgNote := "off (--restart-postgres=false)"
+	switch {
+	case r.cfg.PostgresRestart && ev.pgSkipped != "":
 		pgNote = ev.pgSkipped
+	case r.cfg.PostgresRestart:
+		pgNote = fmt.Sprintf("private cluster; pg_ctl stop -m fast, %s down, start", r.cfg.PostgresOutage)
 	}
 	temporalStarts, temporalCrashes := r.temporal.counts()
 	var workerCrashes, starterCrashes int
