@@ -24,10 +24,23 @@
 //     debited with the amount less the fee, fee account with the fee,
 //     customer sub-ledger credited with the amount and our matching
 //     reference, which settles the invoice when the amounts agree.
-//   - Invoice vouchers (route B, the shop invoices itself) need POST
-//     /Vouchers/OutgoingInvoiceJournals, which the public v2 spec snapshot
-//     does not contain; PostDocument refuses them with a validation error
-//     naming the gap rather than booking something else.
+//   - Invoice vouchers (route B, the shop invoices itself) are manual
+//     journal vouchers (POST /Vouchers/ManualJournals), PowerOffice's
+//     documented batch posting of already-invoiced sales, since POST
+//     /Vouchers/OutgoingInvoiceJournals is not in the public v2 spec
+//     snapshot: the customer's sub-ledger debited with the gross total
+//     and our reference as CustomMatchingReference, each line's sales
+//     account credited with its gross amount and the account's VAT code
+//     (Go splits off the VAT), ExternalImportReference = our reference,
+//     SaftSourceId "bokfor". The ledger id is "mj:<voucher id>"
+//     (VoucherPrefix), which routes payments, credit notes and sending.
+//     Its state is read from the customer ledger statement: the
+//     sub-ledger entry's Balance 0 means settled. Limits: no
+//     OutgoingInvoices row (PowerOffice's invoice lists and reminders do
+//     not see it), no due date or KID in PowerOffice, and Go's VAT split
+//     of a gross line may differ from ours by an øre (the total cannot).
+//     Sending is a no-op; credit notes are reversing manual journals on
+//     the sale's matching reference (a full credit matches the open sale).
 //   - Credit notes are sales orders with negated lines and
 //     RelatedInvoiceNo, invoiced without delivery.
 package poledger
