@@ -270,9 +270,10 @@ func (l *Ledger) pay(ctx context.Context, to payTarget, pay ledgerdoc.Payment, r
 
 // FindDocument returns the document carrying reference: its outgoing
 // invoice, else the sales order not invoiced yet; for an invoice voucher
-// its manual journal's customer ledger entry (settled when matched out). A cash invoice counts as
-// posted only once paid; a partial one is reported missing, so that the
-// next PostDocument resumes it (its create is refused as a duplicate).
+// its manual journal's customer ledger entry (settled when matched out).
+// A cash invoice counts as posted only once paid; a partial one is
+// reported missing, so that the next PostDocument resumes it (its create
+// is refused as a duplicate).
 func (l *Ledger) FindDocument(ctx context.Context, reference string, kind ledgerdoc.Kind) (*ledger.Posted, error) {
 	if err := l.ready(ctx); err != nil {
 		return nil, err
