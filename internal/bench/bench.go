@@ -11,7 +11,12 @@
 //     orders per second, CPU per order and peak RSS, against the same
 //     documents posted by a plain loop without Temporal or PostgreSQL;
 //  4. latency: signal accepted → document created at a steady half of the
-//     ceiling.
+//     ceiling;
+//  5. sync: product-sync calls and time for catalogues of growing size
+//     with 1 % changed — the first (linking) run and the incremental one;
+//  6. waiting: many order workflows waiting for the settlement of unpaid
+//     invoices — hand-over time, worker and dev-server memory, idle CPU,
+//     and the settlement watcher's ledger calls per settled order.
 //
 // Orders are handed to workflows with the webhook starter's
 // signal-with-start (app.OrderStarter); the starter's HTTP edge and inbox
@@ -39,10 +44,12 @@ const (
 	ScenarioLimit   = "limit"
 	ScenarioCeiling = "ceiling"
 	ScenarioLatency = "latency"
+	ScenarioSync    = "sync"
+	ScenarioWaiting = "waiting"
 )
 
 // AllScenarios are the scenarios in the order they run.
-var AllScenarios = []string{ScenarioCalls, ScenarioCeiling, ScenarioLatency, ScenarioLimit}
+var AllScenarios = []string{ScenarioCalls, ScenarioCeiling, ScenarioLatency, ScenarioLimit, ScenarioSync, ScenarioWaiting}
 
 // Options configure a run.
 type Options struct {
@@ -66,21 +73,29 @@ type Options struct {
 	LatencyRate float64
 	// LatencyDuration is how long orders arrive in the latency scenario.
 	LatencyDuration time.Duration
+	// SyncSizes are the catalogue sizes of the sync scenario.
+	SyncSizes []int
+	// WaitingOrders is how many unpaid orders wait in the waiting
+	// scenario; WaitingIdle how long their idle cost is measured.
+	WaitingOrders int
+	WaitingIdle   time.Duration
 	// Concurrency bounds concurrent signal-with-starts of a backlog.
 	Concurrency int
 	// Log receives warnings of the stack (worker, dev server handling).
 	Log *zap.Logger `json:"-"`
 }
 
-// Defaults returns the full run's options (about 10 minutes on 2 cores);
-// quick returns a smoke run of about 2 minutes.
+// Defaults returns the full run's options; quick returns a smoke run.
+// docs/benchmarks.md says how long each took on the recorded machine.
 func Defaults(quick bool) Options {
 	if quick {
 		return Options{LimitOrders: 40, LimitLatencyMS: 40, CeilingTenants: 4, CeilingOrders: 100,
-			LatencyDuration: 15 * time.Second, Concurrency: 16}
+			LatencyDuration: 15 * time.Second, SyncSizes: []int{1000, 5000}, WaitingOrders: 500,
+			WaitingIdle: 15 * time.Second, Concurrency: 16}
 	}
 	return Options{LimitOrders: 400, LimitLatencyMS: 40, CeilingTenants: 20, CeilingOrders: 2000,
-		LatencyDuration: 60 * time.Second, Concurrency: 16}
+		LatencyDuration: 60 * time.Second, SyncSizes: []int{1000, 10000, 50000}, WaitingOrders: 10000,
+		WaitingIdle: 60 * time.Second, Concurrency: 16}
 }
 
 // Report is everything one run measured.
@@ -90,6 +105,8 @@ type Report struct {
 	Limit   *LimitResult   `json:"limit,omitempty"`
 	Ceiling *CeilingResult `json:"ceiling,omitempty"`
 	Latency *LatencyResult `json:"latency,omitempty"`
+	Sync    *SyncCostResult `json:"sync,omitempty"`
+	Waiting *WaitingResult  `json:"waiting,omitempty"`
 }
 
 // RunInfo describes the machine and the run.
@@ -113,6 +130,14 @@ func Run(ctx context.Context, o Options, out io.Writer) (*Report, error) {
 		if !slices.Contains(AllScenarios, s) {
 			return nil, fmt.Errorf("unknown scenario %q (have %s)", s, strings.Join(AllScenarios, ", "))
 		}
+	}
+	for _, n := range o.SyncSizes {
+		if n < 1 {
+			return nil, fmt.Errorf("sync catalogue size %d: must be at least 1", n)
+		}
+	}
+	if slices.Contains(o.Scenarios, ScenarioWaiting) && o.WaitingOrders < 1 {
+		return nil, fmt.Errorf("waiting orders %d: must be at least 1", o.WaitingOrders)
 	}
 	if o.Log == nil {
 		o.Log = zap.NewNop()
@@ -194,11 +219,45 @@ func Run(ctx context.Context, o Options, out io.Writer) (*Report, error) {
 			return writeJSON(o.OutDir, ScenarioLimit, r)
 		})
 	}
+	if err == nil {
+		err = run(ScenarioSync, func() error {
+			r, err := runSyncCost(ctx, env, o.SyncSizes)
+			if err != nil {
+				return err
+			}
+			rep.Sync = r
+			printSync(out, r)
+			return writeJSON(o.OutDir, ScenarioSync, r)
+		})
+	}
+	if err == nil {
+		err = run(ScenarioWaiting, func() error {
+			r, err := runWaiting(ctx, env, o.WaitingOrders, o.WaitingIdle, o.Concurrency)
+			if err != nil {
+				return err
+			}
+			rep.Waiting = r
+			printWaiting(out, r)
+			return writeJSON(o.OutDir, ScenarioWaiting, r)
+		})
+	}
 	rep.Run.Seconds = time.Since(rep.Run.Started).Seconds()
 	if err != nil {
 		return rep, err
 	}
-	return rep, writeJSON(o.OutDir, "run", rep)
+	return rep, writeJSON(o.OutDir, runFileName(o.Scenarios), rep)
+}
+
+// runFileName is "run" for a run of every scenario, else
+// "run-<scenarios>", so a partial run does not replace the full run's
+// record.
+func runFileName(scenarios []string) string {
+	for _, s := range AllScenarios {
+		if !slices.Contains(scenarios, s) {
+			return "run-" + strings.Join(scenarios, "-")
+		}
+	}
+	return "run"
 }
 
 func writeJSON(dir, name string, v any) error {

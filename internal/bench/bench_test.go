@@ -67,3 +67,25 @@ func TestDocRecorderNotesCreatedDocumentsOnly(t *testing.T) {
 		t.Fatalf("%d API requests, want 4", n)
 	}
 }
+
+func TestRunFileName(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		scenarios []string
+		want      string
+	}{
+		{"every scenario", AllScenarios, "run"},
+		{"every scenario, other order", []string{ScenarioWaiting, ScenarioSync, ScenarioLimit, ScenarioLatency, ScenarioCeiling, ScenarioCalls}, "run"},
+		{"one scenario", []string{ScenarioSync}, "run-sync"},
+		{"two scenarios", []string{ScenarioSync, ScenarioWaiting}, "run-sync-waiting"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if got := runFileName(tc.scenarios); got != tc.want {
+				t.Fatalf("runFileName(%v) = %q, want %q", tc.scenarios, got, tc.want)
+			}
+		})
+	}
+}

@@ -154,6 +154,9 @@ type worldOptions struct {
 	// ratelimit.Unlimited, for engine measurements against a simulator
 	// without rate rules.
 	Unlimited bool
+	// ShopNow is the shop simulators' clock (date_add, date_upd); nil:
+	// time.Now.
+	ShopNow func() time.Time
 }
 
 // world is one scenario's simulators, tenants and worker on a fresh task
@@ -170,6 +173,7 @@ type world struct {
 	// unpaidNote is the calls scenario's split of the unpaid case.
 	unpaidNote string
 
+	conns      *app.Connectors
 	stopWorker context.CancelFunc
 	workerDone chan error
 }
@@ -197,7 +201,7 @@ func newWorld(ctx context.Context, env *Env, o worldOptions) (_ *world, err erro
 	w.fkURL = fkSrv.URL + "/api/v2"
 	for i := range o.Tenants {
 		id := fmt.Sprintf("%s-%02d", o.Name, i)
-		ps := prestashopsim.New(prestashopsim.Options{Seed: int64(i + 1)})
+		ps := prestashopsim.New(prestashopsim.Options{Seed: int64(i + 1), Now: o.ShopNow})
 		psSrv := httptest.NewServer(ps)
 		w.servers = append(w.servers, psSrv)
 		bt := &benchTenant{ID: id, Shop: ps, ShopURL: psSrv.URL, Company: strings.ToLower(id), Token: "tok-" + id}
@@ -222,38 +226,55 @@ func newWorld(ctx context.Context, env *Env, o worldOptions) (_ *world, err erro
 	} else if conns, err = app.PostgresConnectors(ctx, env.Store, env.Log.Named("connectors")); err != nil {
 		return nil, err
 	}
+	w.conns = conns
 	tq := "bench-" + o.Name + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 	w.starter = &app.OrderStarter{Client: env.Temporal, TaskQueue: tq}
+	if err := w.startWorker(ctx); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// startWorker runs a worker on the world's task queue in this process and
+// returns once it polls.
+func (w *world) startWorker(ctx context.Context) error {
 	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	w.stopWorker = cancel
 	w.workerDone = make(chan error, 1)
 	ready := make(chan struct{})
 	var once sync.Once
 	go func() {
-		w.workerDone <- app.RunWorker(wctx, app.WorkerDeps{Log: env.Log.Named("worker"), Temporal: env.Temporal, Store: env.Store,
-			Metrics: metrics.New(), Connectors: conns, TaskQueue: tq, Ready: func() { once.Do(func() { close(ready) }) }})
+		w.workerDone <- app.RunWorker(wctx, app.WorkerDeps{Log: w.env.Log.Named("worker"), Temporal: w.env.Temporal, Store: w.env.Store,
+			Metrics: metrics.New(), Connectors: w.conns, TaskQueue: w.starter.TaskQueue, Ready: func() { once.Do(func() { close(ready) }) }})
 	}()
 	select {
 	case <-ready:
+		return nil
 	case err := <-w.workerDone:
 		w.workerDone <- err
-		return nil, fmt.Errorf("worker: %w", errors.Join(err, errors.New("stopped before it was ready")))
+		return fmt.Errorf("worker: %w", errors.Join(err, errors.New("stopped before it was ready")))
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return ctx.Err()
 	}
-	return w, nil
+}
+
+// stopWorkerNow stops the worker and waits for it (up to 20 s).
+func (w *world) stopWorkerNow() {
+	if w.stopWorker == nil {
+		return
+	}
+	w.stopWorker()
+	w.stopWorker = nil
+	select {
+	case <-w.workerDone:
+	case <-time.After(20 * time.Second):
+		w.env.Log.Warn("worker did not stop in time")
+	}
 }
 
 // close stops the worker and the simulators.
 func (w *world) close() {
-	if w.stopWorker != nil {
-		w.stopWorker()
-		select {
-		case <-w.workerDone:
-		case <-time.After(20 * time.Second):
-			w.env.Log.Warn("worker did not stop in time")
-		}
-	}
+	w.stopWorkerNow()
 	for _, s := range w.servers {
 		s.Close()
 	}

@@ -153,6 +153,11 @@ func (w *world) waitState(ctx context.Context, p placed, want workflows.OrderSta
 // waitStates waits until every order is in state want (one query per
 // round for all of them).
 func (w *world) waitStates(ctx context.Context, ps []placed, want workflows.OrderState) error {
+	return w.waitStatesEvery(ctx, ps, want, 100*time.Millisecond)
+}
+
+// waitStatesEvery is waitStates querying every interval.
+func (w *world) waitStatesEvery(ctx context.Context, ps []placed, want workflows.OrderState, interval time.Duration) error {
 	tenants := map[string]bool{}
 	for _, p := range ps {
 		tenants[p.Tenant] = true
@@ -199,7 +204,7 @@ func (w *world) waitStates(ctx context.Context, ps []placed, want workflows.Orde
 		select {
 		case <-ctx.Done():
 			return fmt.Errorf("%d of %d orders %s: %w", n, len(ps), want, ctx.Err())
-		case <-time.After(100 * time.Millisecond):
+		case <-time.After(interval):
 		}
 	}
 }

@@ -69,3 +69,35 @@ func printLatency(out io.Writer, r *LatencyResult) {
 	})
 	fmt.Fprintf(out, "  achieved %.1f orders/s\n", r.Achieved)
 }
+
+func printSync(out io.Writer, r *SyncCostResult) {
+	table(out, fmt.Sprintf("5. Product sync: catalogue in step on both sides, then %.0f %% of the prices changed in the shop (no limits, no latency)", 100*ChangedShare), func(w io.Writer) {
+		fmt.Fprintln(w, "  products\tfirst: ledger\tshop\ts\tincremental: changed\tledger\tshop\ts\tCPU s\tcalls/changed (ledger+shop)")
+		for _, x := range r.Rows {
+			fmt.Fprintf(w, "  %d\t%d\t%d\t%.1f\t%d\t%d\t%d\t%.2f\t%.2f\t%.1f (%.1f+%.1f)\n", x.Products, x.First.LedgerCalls, x.First.ShopCalls, x.First.Seconds,
+				x.Changed, x.Incremental.LedgerCalls, x.Incremental.ShopCalls, x.Incremental.Seconds, x.Incremental.CPUSeconds,
+				x.CallsPerChanged, x.LedgerPerChanged, x.ShopPerChanged)
+		}
+	})
+	for _, x := range r.Rows {
+		fmt.Fprintf(out, "  %d products: first run read %d, created %d, updated %d, skipped %d; incremental read %d, updated %d\n", x.Products,
+			x.First.Read, x.First.Created, x.First.Updated, x.First.Skipped, x.Incremental.Read, x.Incremental.Updated)
+	}
+}
+
+func printWaiting(out io.Writer, r *WaitingResult) {
+	table(out, fmt.Sprintf("6. Waiting orders: %d unpaid bank-wire orders waiting for settlement (no limits, no latency)", r.Orders), func(w io.Writer) {
+		fmt.Fprintln(w, "  hand-over s\torders/s\tCPU ms/order\tledger/order\tworker heap MB\tKB/workflow\tdev server RSS MB (before → waiting)\tdev server idle CPU %\tbench idle CPU %")
+		fmt.Fprintf(w, "  %.0f\t%.2f\t%.0f\t%.2f\t%.1f\t%.1f\t%.0f → %.0f\t%.2f\t%.2f\n", r.HandOverSeconds, r.OrdersPerSecond, r.CPUPerOrderMS,
+			r.LedgerCallsPerOrder, r.WorkerHeapMB, r.WorkerKBPerWorkflow, r.ServerRSSBeforeMB, r.ServerRSSWaitingMB, r.ServerIdleCPUPercent, r.SelfIdleCPUPercent)
+	})
+	fmt.Fprintf(out, "  bench process RSS %.0f → %.0f MB, Go heap %.0f → %.0f MB (%.0f MB after the worker stopped); idle window %.0f s, whole machine %.0f %% busy\n",
+		r.SelfRSSBeforeMB, r.SelfRSSWaitingMB, r.HeapBeforeMB, r.HeapWaitingMB, r.HeapWorkerStoppedMB, r.IdleSeconds, r.MachineIdleCPUPercent)
+	fmt.Fprintf(out, "  watcher run after the hand-over: %d ledger calls, %d documents listed, %d numbers recorded, %.1f s\n",
+		r.NumberingTick.LedgerCalls, r.NumberingTick.Found, r.NumberingTick.Numbered, r.NumberingTick.Seconds)
+	for i, t := range r.Ticks {
+		fmt.Fprintf(out, "  watcher run %d: %d ledger calls, %d documents listed, %d settlements handed over, %.1f s\n", i+1, t.LedgerCalls, t.Found, t.Handed, t.Seconds)
+	}
+	fmt.Fprintf(out, "  %d invoices settled: %.2f ledger calls per settled order (first run); all settled in the store after %.1f s\n",
+		r.Settled, r.LedgerCallsPerSettled, r.SettleSeconds)
+}

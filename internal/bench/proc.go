@@ -78,7 +78,14 @@ func parseStatCPU(line string) time.Duration {
 }
 
 // procHWM reads the peak resident set (VmHWM) of pid in bytes.
-func procHWM(pid int) int64 {
+func procHWM(pid int) int64 { return procStatusBytes(pid, "VmHWM") }
+
+// procRSS reads the current resident set (VmRSS) of pid in bytes.
+func procRSS(pid int) int64 { return procStatusBytes(pid, "VmRSS") }
+
+// procStatusBytes reads a "<key>: N kB" line of /proc/<pid>/status in
+// bytes; 0 when it cannot be read.
+func procStatusBytes(pid int, key string) int64 {
 	f, err := os.Open(filepath.Join("/proc", strconv.Itoa(pid), "status"))
 	if err != nil {
 		return 0
@@ -86,7 +93,7 @@ func procHWM(pid int) int64 {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+		if v, ok := strings.CutPrefix(sc.Text(), key+":"); ok {
 			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
 			return kb * 1024
 		}

@@ -1,6 +1,6 @@
 // Command benchchart draws the charts of a `bokfor bench` run from its
-// JSON results: calls.png, limit.png, ceiling.png and latency.png next to
-// the JSON files. It is a separate program so that the plotting library
+// JSON results: calls.png, limit.png, ceiling.png, latency.png and
+// sync.png next to the JSON files. It is a separate program so that the plotting library
 // is linked into this tool only, never into the bokfor binary.
 //
 //	go run ./internal/bench/benchchart -dir docs/bench
@@ -37,7 +37,7 @@ func run(dir string) error {
 	charts := []struct {
 		name string
 		draw func(dir string) (bool, error)
-	}{{"calls", drawCalls}, {"limit", drawLimit}, {"ceiling", drawCeiling}, {"latency", drawLatency}}
+	}{{"calls", drawCalls}, {"limit", drawLimit}, {"ceiling", drawCeiling}, {"latency", drawLatency}, {"sync", drawSync}}
 	for _, c := range charts {
 		ok, err := c.draw(dir)
 		if err != nil {
@@ -217,4 +217,48 @@ func drawLatency(dir string) (bool, error) {
 	p.Legend.Left, p.Legend.Top = false, false
 	p.Y.Min, p.Y.Max = 0, 1
 	return true, p.Save(7*vg.Inch, 4*vg.Inch, filepath.Join(dir, "latency.png"))
+}
+
+func drawSync(dir string) (bool, error) {
+	var r bench.SyncCostResult
+	if ok, err := load(dir, "sync", &r); !ok || err != nil {
+		return ok, err
+	}
+	if len(r.Rows) == 0 {
+		return false, nil
+	}
+	p := plot.New()
+	p.Title.Text = fmt.Sprintf("Product sync: API calls per run (%.0f %% of the catalogue changed)", 100*bench.ChangedShare)
+	p.X.Label.Text = "products in the catalogue"
+	p.Y.Label.Text = "shop + ledger requests"
+	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
+	p.X.Tick.Marker, p.Y.Tick.Marker = plot.LogTicks{Prec: -1}, plot.LogTicks{Prec: -1}
+	series := []struct {
+		name string
+		get  func(x bench.SyncRow) float64
+		c    color.Color
+	}{
+		{"first run (links the catalogue)", func(x bench.SyncRow) float64 { return float64(x.First.LedgerCalls) + float64(x.First.ShopCalls) }, orange},
+		{"incremental run", func(x bench.SyncRow) float64 {
+			return float64(x.Incremental.LedgerCalls) + float64(x.Incremental.ShopCalls)
+		}, blue},
+		{"changed products", func(x bench.SyncRow) float64 { return float64(x.Changed) }, grey},
+	}
+	for _, s := range series {
+		pts := make(plotter.XYs, 0, len(r.Rows))
+		for _, x := range r.Rows {
+			if y := s.get(x); y > 0 {
+				pts = append(pts, plotter.XY{X: float64(x.Products), Y: y})
+			}
+		}
+		l, sc, err := plotter.NewLinePoints(pts)
+		if err != nil {
+			return false, err
+		}
+		l.Color, sc.Color = s.c, s.c
+		p.Add(l, sc)
+		p.Legend.Add(s.name, l, sc)
+	}
+	p.Legend.Top, p.Legend.Left = true, true
+	return true, p.Save(7*vg.Inch, 4.5*vg.Inch, filepath.Join(dir, "sync.png"))
 }
