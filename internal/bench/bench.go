@@ -100,11 +100,11 @@ func Defaults(quick bool) Options {
 
 // Report is everything one run measured.
 type Report struct {
-	Run     RunInfo        `json:"run"`
-	Calls   *CallsResult   `json:"calls,omitempty"`
-	Limit   *LimitResult   `json:"limit,omitempty"`
-	Ceiling *CeilingResult `json:"ceiling,omitempty"`
-	Latency *LatencyResult `json:"latency,omitempty"`
+	Run     RunInfo         `json:"run"`
+	Calls   *CallsResult    `json:"calls,omitempty"`
+	Limit   *LimitResult    `json:"limit,omitempty"`
+	Ceiling *CeilingResult  `json:"ceiling,omitempty"`
+	Latency *LatencyResult  `json:"latency,omitempty"`
 	Sync    *SyncCostResult `json:"sync,omitempty"`
 	Waiting *WaitingResult  `json:"waiting,omitempty"`
 }

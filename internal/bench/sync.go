@@ -9,9 +9,9 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/bokfor/bokfor/activities"
+	"github.com/bokfor/bokfor/internal/shop"
 	"github.com/bokfor/bokfor/internal/sim/fikensim"
 	"github.com/bokfor/bokfor/internal/sim/prestashopsim"
-	"github.com/bokfor/bokfor/internal/shop"
 	"github.com/bokfor/bokfor/workflows"
 )
 
@@ -199,5 +199,5 @@ func (w *world) measureSync(ctx context.Context, t *benchTenant) (SyncRun, error
 	u1 := readUsage(w.env.DevServerPID, "")
 	return SyncRun{LedgerCalls: w.fk.Stats().Requests - l0, ShopCalls: shopRequests(t.Shop) - s0, Seconds: u1.at.Sub(u0.at).Seconds(),
 		CPUSeconds: (u1.selfCPU - u0.selfCPU + u1.serverCPU - u0.serverCPU).Seconds(),
-		Read: r.Read, Created: r.Created, Updated: r.Updated, Skipped: r.Skipped}, nil
+		Read:       r.Read, Created: r.Created, Updated: r.Updated, Skipped: r.Skipped}, nil
 }
