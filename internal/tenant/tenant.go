@@ -7,6 +7,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -20,6 +22,11 @@ import (
 // idPattern limits tenant ids to characters that are safe in Temporal
 // workflow ids and Web UI links.
 var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$`)
+
+// accountPattern is a ledger account: a 4-9 digit account number,
+// optionally with a sub-account ("1920:10001", Fiken's bank and customer
+// accounts).
+var accountPattern = regexp.MustCompile(`^[0-9]{4,9}(:[0-9]{1,12})?$`)
 
 // ValidID reports whether id is a well-formed tenant id: 1-63 letters,
 // digits, '.', '_' or '-', starting with a letter or digit. Callers that
@@ -225,7 +232,14 @@ func Parse(data []byte) (*Tenant, error) {
 	dec.KnownFields(true)
 	var t Tenant
 	if err := dec.Decode(&t); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, errors.New("tenant yaml: the document is empty")
+		}
 		return nil, fmt.Errorf("tenant yaml: %w", err)
+	}
+	var more yaml.Node
+	if err := dec.Decode(&more); !errors.Is(err, io.EOF) {
+		return nil, errors.New("tenant yaml: more than one document (one tenant per file)")
 	}
 	t.Settings.applyDefaults()
 	if err := t.Validate(); err != nil {
@@ -287,8 +301,11 @@ func (t *Tenant) Validate() error {
 	if !slices.Contains([]string{ShopPrestaShop, ShopWooCommerce, ShopShopify}, s.Shop.Kind) {
 		add("settings.shop.kind %q must be prestashop, woocommerce or shopify", s.Shop.Kind)
 	}
-	if !strings.HasPrefix(s.Shop.BaseURL, "http://") && !strings.HasPrefix(s.Shop.BaseURL, "https://") {
-		add("settings.shop.base_url %q must be an http(s) URL", s.Shop.BaseURL)
+	if !httpURL(s.Shop.BaseURL) {
+		add("settings.shop.base_url %q must be an http(s) URL with a host", s.Shop.BaseURL)
+	}
+	if s.Shop.ShopID < 0 {
+		add("settings.shop.shop_id %d must be 0 (the default shop) or a shop id", s.Shop.ShopID)
 	}
 	switch s.Ledger.Kind {
 	case LedgerFiken:
@@ -299,9 +316,15 @@ func (t *Tenant) Validate() error {
 	default:
 		add("settings.ledger.kind %q must be fiken or poweroffice", s.Ledger.Kind)
 	}
-	if s.Ledger.BaseURL != "" && !strings.HasPrefix(s.Ledger.BaseURL, "http://") && !strings.HasPrefix(s.Ledger.BaseURL, "https://") {
-		add("settings.ledger.base_url %q must be an http(s) URL", s.Ledger.BaseURL)
+	if s.Ledger.BaseURL != "" && !httpURL(s.Ledger.BaseURL) {
+		add("settings.ledger.base_url %q must be an http(s) URL with a host", s.Ledger.BaseURL)
 	}
+	account := func(field, v string) {
+		if v != "" && !accountPattern.MatchString(v) {
+			add("%s %q must be an account number such as \"3000\" or \"1920:10001\"", field, v)
+		}
+	}
+	account("settings.ledger.bank_account", s.Ledger.BankAccount)
 	if len(s.TransferStates) == 0 {
 		add("settings.transfer_states must list at least one shop order state")
 	}
@@ -313,16 +336,24 @@ func (t *Tenant) Validate() error {
 	if s.RoundingAccount == "" {
 		add("settings.rounding_account is required")
 	}
+	account("settings.rounding_account", s.RoundingAccount)
 	seenMod := map[string]bool{}
 	for i, m := range s.PaymentMethods {
 		f := fmt.Sprintf("settings.payment_methods[%d]", i)
 		if m.Module == "" {
 			add("%s.module is required", f)
 		}
-		if seenMod[m.Module] {
+		// Modules are matched case-insensitively (PaymentMethodFor): a
+		// second spelling would never be used.
+		if seenMod[strings.ToLower(m.Module)] {
 			add("%s.module %q is listed twice", f, m.Module)
 		}
-		seenMod[m.Module] = true
+		seenMod[strings.ToLower(m.Module)] = true
+		account(f+".account", m.Account)
+		account(f+".fee_account", m.FeeAccount)
+		if m.SelfInvoiced && m.PaidAtCheckout {
+			add("%s: self_invoiced excludes paid_at_checkout (an invoice voucher is booked on the customer, unpaid)", f)
+		}
 		if m.PaidAtCheckout && m.Account == "" {
 			add("%s.account is required when paid_at_checkout is true", f)
 		}
@@ -334,8 +365,8 @@ func (t *Tenant) Validate() error {
 		}
 		for _, fee := range []struct{ name, v string }{{"fee_percent", m.FeePercent}, {"fee_fixed", m.FeeFixed}} {
 			if fee.v != "" {
-				if v, err := money.Parse(fee.v); err != nil || v < 0 {
-					add("%s.%s %q must be a non-negative decimal", f, fee.name, fee.v)
+				if v, err := money.Parse(fee.v); err != nil || v < 0 || fee.name == "fee_percent" && v > 10000 {
+					add("%s.%s %q must be a non-negative decimal (a percentage at most 100)", f, fee.name, fee.v)
 				}
 			}
 		}
@@ -370,6 +401,7 @@ func (t *Tenant) Validate() error {
 		if v.IncomeAccount == "" {
 			add("%s.income_account is required", f)
 		}
+		account(f+".income_account", v.IncomeAccount)
 	}
 	for _, fm := range []struct {
 		name   string
@@ -418,6 +450,14 @@ func (s *Settings) VATRuleFor(basisPoints int64) (VATRule, error) {
 
 // ErrNoVATRule means the tenant has no mapping for a VAT rate the shop used.
 var ErrNoVATRule = errors.New("no VAT rule for rate")
+
+// httpURL reports whether s is an absolute http or https URL with a host
+// and nothing a client would refuse (spaces, control characters).
+func httpURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" &&
+		!strings.ContainsAny(s, " \t\r\n")
+}
 
 func sortedKeys(m map[string]string) []string {
 	keys := make([]string, 0, len(m))
