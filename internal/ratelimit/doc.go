@@ -10,11 +10,16 @@
 //     holder of the same key — in this process or any other process using
 //     the same PostgreSQL database — holds it, and the caller keeps it for
 //     the whole request (until release is called);
-//   - request starts at least Interval apart (default 300 ms, i.e. at most
-//     3.3 requests per second, leaving margin for network jitter under
-//     Fiken's 4/s);
+//   - request starts paced by Interval (default 270 ms, 3.7 requests per
+//     second under Fiken's 4; see DefaultInterval for the margin): each
+//     slot is booked from the previous slot, so a waiter's lateness is
+//     not added to every interval and a backlog runs at the configured
+//     rate, and a start later than its slot by more than a slack of 4 %
+//     of the interval pushes the next slot, so two starts are never closer
+//     than 96 % of the interval;
 //   - backoff: Defer pushes the key's next allowed start into the future,
-//     for everyone, when the API answered 429 (honouring Retry-After).
+//     for everyone — a holder already waiting for its slot included — when
+//     the API answered 429 (honouring Retry-After).
 //
 // Two implementations share the Limiter interface:
 //
@@ -22,9 +27,9 @@
 //   - Postgres: a session-level pg_advisory_lock keyed by a 64-bit hash of
 //     the key is held on a dedicated pooled connection for the duration of
 //     the request, and the table rate_slots stores the next allowed start
-//     per key, read and written only while the lock is held. Times are the
-//     database server's clock_timestamp(), so processes on machines with
-//     skewed clocks still agree. If a process dies while holding the lock,
+//     per key, booked only while the lock is held (Defer only moves it
+//     later). Times are the database server's, so processes on machines
+//     with skewed clocks still agree. If a process dies while holding the lock,
 //     its session ends and PostgreSQL releases the lock. Inside one process
 //     a Local mutex per key is taken first so that waiters of one key hold
 //     at most one pooled connection.

@@ -15,9 +15,10 @@ type Local struct {
 }
 
 type localKey struct {
-	sem    chan struct{} // capacity 1: the in-flight slot
-	mu     sync.Mutex
-	nextAt time.Time // earliest next start
+	sem      chan struct{} // capacity 1: the in-flight slot
+	mu       sync.Mutex
+	nextAt   time.Time // earliest next start
+	deferred time.Time // end of the latest Defer
 }
 
 // NewLocal returns an in-process limiter spacing request starts at least
@@ -52,7 +53,9 @@ func (l *Local) lock(ctx context.Context, key string) (func(), error) {
 	return func() { once.Do(func() { <-s.sem }) }, nil
 }
 
-// Acquire takes the key's in-flight slot and waits for its pacing.
+// Acquire takes the key's in-flight slot and waits for its pacing. Like
+// Postgres it books the slot from the previous one (not from when it
+// wakes) and pushes the next slot only by an overshoot beyond the slack.
 func (l *Local) Acquire(ctx context.Context, key string) (func(), error) {
 	release, err := l.lock(ctx, key)
 	if err != nil {
@@ -61,27 +64,45 @@ func (l *Local) Acquire(ctx context.Context, key string) (func(), error) {
 	s := l.key(key)
 	for {
 		s.mu.Lock()
-		wait := time.Until(s.nextAt)
-		if wait <= 0 {
-			s.nextAt = time.Now().Add(l.interval)
-			s.mu.Unlock()
+		now := time.Now()
+		slot := now
+		if s.nextAt.After(now) {
+			slot = s.nextAt
+		}
+		s.nextAt = slot.Add(l.interval)
+		s.mu.Unlock()
+		if !slot.After(now) {
 			return release, nil
 		}
-		s.mu.Unlock()
-		if err := sleepCtx(ctx, wait); err != nil {
+		if err := sleepCtx(ctx, slot.Sub(now)); err != nil {
 			release()
 			return nil, err
+		}
+		s.mu.Lock()
+		now = time.Now()
+		if earliest := now.Add(l.interval - slackFor(l.interval)); earliest.After(s.nextAt) {
+			s.nextAt = earliest
+		}
+		deferred := s.deferred.After(now)
+		s.mu.Unlock()
+		if !deferred {
+			return release, nil
 		}
 	}
 }
 
-// Defer pushes key's next start to at least now+d.
+// Defer pushes key's next start to at least now+d, including for a holder
+// already waiting for its slot.
 func (l *Local) Defer(_ context.Context, key string, d time.Duration) error {
 	s := l.key(key)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if t := time.Now().Add(d); t.After(s.nextAt) {
+	t := time.Now().Add(d)
+	if t.After(s.nextAt) {
 		s.nextAt = t
+	}
+	if t.After(s.deferred) {
+		s.deferred = t
 	}
 	return nil
 }

@@ -12,14 +12,19 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// Schema is the DDL of the table the Postgres limiter keeps its pacing in.
-// It is idempotent and may be copied into the store's migrations.
+// Schema is the DDL of the table the Postgres limiter keeps its pacing in:
+// next_at is the key's next allowed start, last_request_at the start
+// booked last, deferred_until the end of the latest Defer. It is
+// idempotent (it also adds deferred_until to a table made by an older
+// version) and may be copied into the store's migrations.
 const Schema = `CREATE TABLE IF NOT EXISTS rate_slots (
 	key             text PRIMARY KEY,
 	next_at         timestamptz NOT NULL DEFAULT now(),
 	last_request_at timestamptz,
-	requests        bigint NOT NULL DEFAULT 0
-)`
+	requests        bigint NOT NULL DEFAULT 0,
+	deferred_until  timestamptz
+);
+ALTER TABLE rate_slots ADD COLUMN IF NOT EXISTS deferred_until timestamptz`
 
 // setupLockID serialises concurrent Setup calls: CREATE TABLE IF NOT
 // EXISTS is not safe against itself in PostgreSQL.
@@ -149,44 +154,75 @@ func (p *Postgres) Acquire(ctx context.Context, key string) (func(), error) {
 	return func() { once.Do(release) }, nil
 }
 
-// pace waits for the key's slot and books the next one. The caller holds
-// the advisory lock, so no other process reads or writes the row.
+// pace books the key's next slot, waits for it and makes sure the next
+// holder starts at least the interval less the slack after this start.
+// The caller holds the advisory lock, so no other process books slots of
+// the key meanwhile (Defer may still move next_at and deferred_until).
+//
+// Slots are booked from the previous slot, not from the time the holder
+// wakes: next_at = max(next_at, now) + interval. The time a waiter
+// overshoots its slot (timer, scheduling, the database round trip) is
+// therefore not added to every interval, and a backlog runs at the
+// configured rate. Only an overshoot beyond the slack (see slackFor) moves
+// the next slot: after the wait next_at becomes at least now + interval -
+// slack, so two starts are never closer than interval - slack (less one
+// round trip to the database) whatever the delays.
 func (p *Postgres) pace(ctx context.Context, conn *pgx.Conn, key string) error {
+	interval := p.intervalFor(key)
+	ivMS := float64(interval) / float64(time.Millisecond)
+	minGapMS := float64(interval-slackFor(interval)) / float64(time.Millisecond)
 	for {
+		// statement_timestamp() is one instant for the whole statement and
+		// not later than its execution, so the wait errs on the long side.
 		var waitMS float64
 		err := conn.QueryRow(ctx, `
-			INSERT INTO rate_slots (key, next_at) VALUES ($1, clock_timestamp())
-			ON CONFLICT (key) DO UPDATE SET key = EXCLUDED.key
-			RETURNING GREATEST(EXTRACT(EPOCH FROM next_at - clock_timestamp()) * 1000, 0)::float8`, key).Scan(&waitMS)
-		if err != nil {
-			return fmt.Errorf("ratelimit: read slot: %w", err)
-		}
-		if wait := time.Duration(waitMS * float64(time.Millisecond)); wait > 0 {
-			if err := sleepCtx(ctx, wait); err != nil {
-				return err
-			}
-			continue
-		}
-		_, err = conn.Exec(ctx, `
-			UPDATE rate_slots SET last_request_at = clock_timestamp(),
-				next_at = clock_timestamp() + make_interval(secs => $2::float8 / 1000), requests = requests + 1
-			WHERE key = $1`, key, float64(p.intervalFor(key))/float64(time.Millisecond))
+			INSERT INTO rate_slots AS s (key, next_at, last_request_at, requests)
+			VALUES ($1, statement_timestamp() + make_interval(secs => $2::float8 / 1000), statement_timestamp(), 1)
+			ON CONFLICT (key) DO UPDATE SET
+				last_request_at = GREATEST(s.next_at, statement_timestamp()),
+				next_at = GREATEST(s.next_at, statement_timestamp()) + make_interval(secs => $2::float8 / 1000),
+				requests = s.requests + 1
+			RETURNING EXTRACT(EPOCH FROM last_request_at - statement_timestamp())::float8 * 1000`, key, ivMS).Scan(&waitMS)
 		if err != nil {
 			return fmt.Errorf("ratelimit: book slot: %w", err)
 		}
-		return nil
+		if waitMS <= 0 {
+			// Booked at the statement's own time: nothing to correct.
+			return nil
+		}
+		if err := sleepCtx(ctx, time.Duration(waitMS*float64(time.Millisecond))); err != nil {
+			// The booked slot stays unused; the next holder only waits
+			// the interval after it.
+			return err
+		}
+		// Honour an overshoot beyond the slack and a Defer that came in
+		// while this holder slept (a 429 answered to the previous holder).
+		var deferMS float64
+		err = conn.QueryRow(ctx, `
+			UPDATE rate_slots SET next_at = GREATEST(next_at, statement_timestamp() + make_interval(secs => $2::float8 / 1000))
+			WHERE key = $1
+			RETURNING COALESCE(EXTRACT(EPOCH FROM deferred_until - statement_timestamp())::float8 * 1000, 0)`, key, minGapMS).Scan(&deferMS)
+		if err != nil {
+			return fmt.Errorf("ratelimit: confirm slot: %w", err)
+		}
+		if deferMS <= 0 {
+			return nil
+		}
+		// Deferred: book again; Defer pushed next_at past deferred_until.
 	}
 }
 
 // Defer pushes key's next allowed start to at least now+d for all
-// processes.
+// processes, including a holder already waiting for its slot.
 func (p *Postgres) Defer(ctx context.Context, key string, d time.Duration) error {
 	if err := p.setup(ctx); err != nil {
 		return err
 	}
 	_, err := p.pool.Exec(ctx, `
-		INSERT INTO rate_slots (key, next_at) VALUES ($1, clock_timestamp() + make_interval(secs => $2::float8 / 1000))
-		ON CONFLICT (key) DO UPDATE SET next_at = GREATEST(rate_slots.next_at, EXCLUDED.next_at)`, key, float64(d)/float64(time.Millisecond))
+		INSERT INTO rate_slots AS s (key, next_at, deferred_until)
+		VALUES ($1, clock_timestamp() + make_interval(secs => $2::float8 / 1000), clock_timestamp() + make_interval(secs => $2::float8 / 1000))
+		ON CONFLICT (key) DO UPDATE SET next_at = GREATEST(s.next_at, EXCLUDED.next_at),
+			deferred_until = GREATEST(s.deferred_until, EXCLUDED.deferred_until)`, key, float64(d)/float64(time.Millisecond))
 	if err != nil {
 		return fmt.Errorf("ratelimit: defer: %w", err)
 	}

@@ -224,3 +224,99 @@ func TestPostgresIntervalPerPrefix(t *testing.T) {
 		t.Fatalf("other keys: mean gap %v, want ≥ 250ms", m)
 	}
 }
+
+// TestBacklogRunsAtTheInterval: with callers always waiting, starts follow
+// the interval without drift — a waiter's lateness past its slot (timer,
+// scheduling, the database round trips) is not added to every interval —
+// and no two starts come closer than the interval less the slack.
+func TestBacklogRunsAtTheInterval(t *testing.T) {
+	t.Parallel()
+	const interval = 150 * time.Millisecond
+	url := pgtest.NewDatabase(t)
+	cases := []struct {
+		name     string
+		limiters func(t *testing.T) []ratelimit.Limiter
+	}{
+		{"local", func(t *testing.T) []ratelimit.Limiter { return []ratelimit.Limiter{ratelimit.NewLocal(interval)} }},
+		{"postgres, two pools", func(t *testing.T) []ratelimit.Limiter {
+			return []ratelimit.Limiter{
+				ratelimit.NewPostgres(newPool(t, url), interval),
+				ratelimit.NewPostgres(newPool(t, url), interval),
+			}
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			starts, peak := hammer(t, tc.limiters(t), "backlog-"+tc.name, 5, 2*time.Millisecond)
+			if peak != 1 {
+				t.Errorf("peak in flight = %d, want 1", peak)
+			}
+			// The median gap: a start recorded late (the goroutine was
+			// descheduled after Acquire returned) lengthens one gap and
+			// shortens the next, which the median ignores.
+			gaps := make([]time.Duration, 0, len(starts)-1)
+			for i := 1; i < len(starts); i++ {
+				gaps = append(gaps, starts[i].Sub(starts[i-1]))
+			}
+			sort.Slice(gaps, func(i, j int) bool { return gaps[i] < gaps[j] })
+			median := gaps[len(gaps)/2]
+			t.Logf("%d starts, gaps %v … %v, median %v", len(starts), gaps[0], gaps[len(gaps)-1], median)
+			if d := median - interval; d < -3*time.Millisecond || d > 3*time.Millisecond {
+				t.Errorf("median gap = %v, want the interval %v within 3ms (no drift)", median, interval)
+			}
+		})
+	}
+}
+
+// TestDeferReachesAWaitingHolder: a holder that booked its slot and sleeps
+// towards it still honours a Defer made meanwhile (the 429 answered to the
+// previous holder arrives after that holder released the key).
+func TestDeferReachesAWaitingHolder(t *testing.T) {
+	t.Parallel()
+	const interval = 100 * time.Millisecond
+	url := pgtest.NewDatabase(t)
+	cases := []struct {
+		name string
+		l    func(t *testing.T) (ratelimit.Limiter, ratelimit.Limiter)
+	}{
+		{"local", func(t *testing.T) (ratelimit.Limiter, ratelimit.Limiter) {
+			l := ratelimit.NewLocal(interval)
+			return l, l
+		}},
+		{"postgres", func(t *testing.T) (ratelimit.Limiter, ratelimit.Limiter) {
+			return ratelimit.NewPostgres(newPool(t, url), interval), ratelimit.NewPostgres(newPool(t, url), interval)
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			a, b := tc.l(t)
+			r, err := a.Acquire(ctx, "k")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := make(chan time.Time, 1)
+			go func() {
+				rb, err := b.Acquire(ctx, "k")
+				if err != nil {
+					t.Error(err)
+					got <- time.Time{}
+					return
+				}
+				got <- time.Now()
+				rb()
+			}()
+			r()
+			// b books the slot one interval after a's start and sleeps.
+			time.Sleep(interval / 3)
+			deferred := time.Now()
+			if err := a.Defer(ctx, "k", 400*time.Millisecond); err != nil {
+				t.Fatal(err)
+			}
+			start := <-got
+			if d := start.Sub(deferred); d < 390*time.Millisecond {
+				t.Fatalf("waiting holder started %v after Defer(400ms)", d)
+			}
+		})
+	}
+}
