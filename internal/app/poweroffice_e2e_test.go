@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -20,6 +22,7 @@ import (
 	"github.com/bokfor/bokfor/internal/money"
 	"github.com/bokfor/bokfor/internal/pgtest"
 	"github.com/bokfor/bokfor/internal/secrets"
+	"github.com/bokfor/bokfor/internal/shop/prestashop"
 	"github.com/bokfor/bokfor/internal/sim/posim"
 	"github.com/bokfor/bokfor/internal/sim/prestashopsim"
 	"github.com/bokfor/bokfor/internal/store"
@@ -65,7 +68,9 @@ func powerOfficeTenant(t *testing.T, shopURL, poURL string) *tenant.Tenant {
 	return tn
 }
 
-func startPowerOfficeStack(t *testing.T) *poStack {
+// startPowerOfficeStack starts the stack; edits change the tenant before
+// it is stored.
+func startPowerOfficeStack(t *testing.T, edits ...func(*tenant.Tenant)) *poStack {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
@@ -89,7 +94,11 @@ func startPowerOfficeStack(t *testing.T) *poStack {
 	po := posim.New(posim.Options{InvoiceProcessing: 300 * time.Millisecond})
 	poSrv := httptest.NewServer(po)
 	t.Cleanup(poSrv.Close)
-	if err := s.CreateTenant(ctx, powerOfficeTenant(t, psSrv.URL, poSrv.URL)); err != nil {
+	tn := powerOfficeTenant(t, psSrv.URL, poSrv.URL)
+	for _, edit := range edits {
+		edit(tn)
+	}
+	if err := s.CreateTenant(ctx, tn); err != nil {
 		t.Fatal(err)
 	}
 
@@ -368,5 +377,167 @@ func TestPowerOfficeRefundBecomesOneCreditNote(t *testing.T) {
 	}
 	if inv := st.exactlyOnePaid(t, id, ""); !inv.Paid() {
 		t.Fatalf("the original invoice changed: %+v", inv)
+	}
+}
+
+// voucherEntries lists the manual journal entries of the customer ledger
+// whose voucher carries ref as ExternalImportReference (the statement
+// holds every kind of entry).
+func (st *poStack) voucherEntries(t *testing.T, ref string) []poweroffice.CustomerLedgerEntry {
+	t.Helper()
+	es, err := st.poClient(t).CustomerLedgerStatement(context.Background(), poweroffice.LedgerFilter{FromDate: "2000-01-01", ToDate: "2100-01-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return slices.DeleteFunc(es, func(e poweroffice.CustomerLedgerEntry) bool {
+		return e.VoucherType != poweroffice.VoucherManualJournal || e.ExternalImportReference != ref
+	})
+}
+
+// TestPowerOfficeSelfInvoicedSaleIsOneVoucherSettledAndCredited: a
+// payment method whose invoices the shop issues itself. The order is one
+// manual journal voucher — the customer's sub-ledger debited with the
+// shop's total to the øre, each sales account credited as the document
+// predicts — and no PowerOffice invoice; settled in the customer ledger,
+// the shop is told; a refund is exactly one reversing voucher.
+func TestPowerOfficeSelfInvoicedSaleIsOneVoucherSettledAndCredited(t *testing.T) {
+	t.Parallel()
+	st := startPowerOfficeStack(t, func(tn *tenant.Tenant) {
+		tn.Settings.PaymentMethods = append(tn.Settings.PaymentMethods, tenant.PaymentMethod{Module: "ps_checkpayment", SelfInvoiced: true, DueDays: 14})
+	})
+	ctx := context.Background()
+	var in prestashopsim.PlaceOrder
+	in.Customer.Email, in.Customer.Firstname, in.Customer.Lastname = "kari@example.no", "Kari", "Nordmann"
+	in.Address.Address1, in.Address.Postcode, in.Address.City, in.Address.Country = "Storgata 1", "0155", "Oslo", "NO"
+	in.Currency, in.Payment, in.Module, in.State = "NOK", "Sjekk", "ps_checkpayment", 2
+	in.Lines = []prestashopsim.PlaceOrderLine{
+		{Reference: "KOPP-1", Name: "Kaffekopp", Quantity: 3, UnitPriceTaxIncl: "199.00", TaxRate: "25"},
+		{Reference: "MAT-1", Name: "Kaffebønner 1 kg", Quantity: 2, UnitPriceTaxIncl: "249.90", TaxRate: "15"},
+	}
+	in.Shipping = &struct {
+		PriceTaxIncl string `json:"price_tax_incl"`
+		TaxRate      string `json:"tax_rate"`
+		Carrier      int    `json:"carrier"`
+	}{"79.00", "25", 1}
+	res, err := st.ps.PlaceOrder(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := strconv.Itoa(res.ID)
+	ref := ledgerdoc.Reference("demo", id)
+	for _, ev := range []string{"v1", "v1", "v2"} {
+		st.signal(t, id, ev, time.Hour)
+	}
+	booked := st.waitState(t, id, workflows.StateBooked)
+	if !strings.HasPrefix(booked.LedgerDocID, "mj:") || booked.LedgerDocNo == "" {
+		t.Fatalf("booked %+v; want a manual voucher id and number", booked)
+	}
+
+	// Exactly one voucher, of the shop's total, and nothing on route A.
+	order, err := st.shopClient(t).Order(ctx, res.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	es := st.voucherEntries(t, ref)
+	if len(es) != 1 || es[0].Amount.Ore() != order.Totals.PaidTaxIncl || !es[0].Open() || es[0].CustomMatchingReference != ref {
+		t.Fatalf("customer ledger %+v; want one open entry of the shop total %s", es, order.Totals.PaidTaxIncl)
+	}
+	if n, m := len(st.invoicesOf(t, id)), st.openOrdersOf(t, id); n != 0 || m != 0 {
+		t.Fatalf("%d outgoing invoices and %d sales orders for a self-invoiced sale, want none", n, m)
+	}
+	// Its lines: besides the sub-ledger line, each account credited with
+	// what the document predicts for it (gross per sales account, i.e. per
+	// VAT rate, and the rounding line, whichever its sign).
+	row, err := st.store.Tenant(ctx, "demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := ledgerdoc.Build("demo", &row.Tenant.Settings, order)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int64]money.Ore{}
+	for _, l := range d.Lines {
+		no, _ := strconv.ParseInt(l.Account, 10, 64)
+		want[no] -= l.Gross
+	}
+	c := st.poClient(t)
+	accts, err := c.GeneralLedgerAccounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	noOf := map[int64]int64{}
+	for _, a := range accts {
+		noOf[a.ID] = a.AccountNo
+	}
+	v, err := c.GetManualVoucher(ctx, strings.TrimPrefix(booked.LedgerDocID, "mj:"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[int64]money.Ore{}
+	var sum money.Ore
+	for _, l := range v.VoucherLines {
+		sum += l.CurrencyAmount.Ore()
+		if l.CustomMatchingReference != ref {
+			got[noOf[l.AccountID]] += l.CurrencyAmount.Ore()
+		}
+	}
+	if sum != 0 || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("credit lines per account %v (sum %s), want %v", got, sum, want)
+	}
+	if len(want) < 2 {
+		t.Fatalf("the document has %d accounts; the test wants two VAT rates", len(want))
+	}
+
+	// Settled in PowerOffice: the watcher hands it over, the shop is told.
+	if code, err := httpPost(st.poURL + "/_sim/customerledger/" + url.PathEscape(ref) + "/settle"); err != nil {
+		t.Fatalf("settle: %d %v", code, err)
+	}
+	if res := st.runPoll(t, workflows.WatchSettlements); res.Handed < 1 {
+		t.Fatalf("watcher handed %d settlements, want ≥1 (%+v)", res.Handed, res)
+	}
+	st.waitState(t, id, workflows.StateSettled)
+	states, err := st.shopClient(t).OrderStates(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur, err := st.shopClient(t).OrderCurrentState(ctx, res.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if i := slices.IndexFunc(states, func(s prestashop.OrderState) bool { return s.ID == cur }); i < 0 || states[i].Name != "Oppgjort i regnskap" {
+		t.Fatalf("shop order state %d, want the settled state", cur)
+	}
+
+	// A returned cup: exactly one reversing voucher, however often the
+	// event arrives.
+	var rr prestashopsim.RefundRequest
+	rr.Lines = append(rr.Lines, struct {
+		Reference string `json:"reference"`
+		Quantity  int    `json:"quantity"`
+	}{"KOPP-1", 1})
+	slip, err := st.ps.Refund(res.ID, rr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		st.signal(t, id, "slip-"+strconv.Itoa(slip), time.Hour)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for len(st.status(t, id).Credited) != 1 {
+		if time.Now().After(deadline) {
+			t.Fatalf("refund not credited: %+v", st.status(t, id))
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	credit := st.voucherEntries(t, activities.CreditReference("demo", id, strconv.Itoa(slip)))
+	if len(credit) != 1 || credit[0].Amount.Ore() != -money.MustParse("199.00") || credit[0].CustomMatchingReference != ref {
+		t.Fatalf("credit entries %+v; want exactly one of -199.00 on the sale's matching reference", credit)
+	}
+	if es := st.voucherEntries(t, ref); len(es) != 1 || es[0].Open() {
+		t.Fatalf("the sale changed: %+v", es)
+	}
+	if v := st.po.Stats().RateViolations; v != 0 {
+		t.Fatalf("%d rate violations", v)
 	}
 }
