@@ -27,6 +27,8 @@ package ledgerdoc
 import (
 	"errors"
 	"fmt"
+	"math/bits"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -183,6 +185,12 @@ func Build(tenantID string, s *tenant.Settings, o *domain.Order) (*Document, err
 	if o.Currency == "" {
 		return nil, fmt.Errorf("%w: it has no currency", ErrInvalidOrder)
 	}
+	if !knownCurrency(o.Currency) {
+		return nil, fmt.Errorf("%w: currency %q is not an ISO 4217 code", ErrInvalidOrder, o.Currency)
+	}
+	if err := checkRanges(o); err != nil {
+		return nil, err
+	}
 	d := &Document{
 		Reference:      Reference(tenantID, o.ID),
 		ShopReference:  o.Reference,
@@ -216,6 +224,16 @@ func Build(tenantID string, s *tenant.Settings, o *domain.Order) (*Document, err
 	for _, l := range o.Lines {
 		if l.Quantity <= 0 {
 			return nil, fmt.Errorf("%w: line %q has quantity %d", ErrInvalidOrder, l.Name, l.Quantity)
+		}
+		if _, err := s.VATRuleFor(int64(l.TaxRate)); err != nil {
+			return nil, err
+		}
+		// The shop's own VAT on the line must be the line's rate: a tax
+		// missing from the shop's answer would otherwise book the line at
+		// 0 % and hide its VAT in the rounding line.
+		if shopVAT, ours := l.TotalTaxIncl-l.TotalTaxExcl, LineVAT(l.TotalTaxExcl, l.TaxRate); absOre(shopVAT-ours) > money.Ore(l.Quantity)+1 {
+			return nil, fmt.Errorf("%w: line %q has VAT %s in the shop, not %s of %s (%s); is a tax missing on the line?",
+				ErrInvalidOrder, l.Name, shopVAT, l.TaxRate, l.TotalTaxExcl, ours)
 		}
 		if _, seen := base[l.TaxRate]; !seen {
 			rates = append(rates, l.TaxRate)
@@ -264,7 +282,7 @@ func Build(tenantID string, s *tenant.Settings, o *domain.Order) (*Document, err
 		for i, r := range rates {
 			weights[i] = max(base[r], 0)
 		}
-		parts := money.Allocate(discountIncl, weights)
+		parts := allocate(discountIncl, weights)
 		label := "Rabatt"
 		if len(names) > 0 {
 			label = "Rabatt: " + strings.Join(names, ", ")
@@ -284,7 +302,12 @@ func Build(tenantID string, s *tenant.Settings, o *domain.Order) (*Document, err
 			}
 		}
 	}
-	// Rounding: whatever the ledger's lines miss of the shop's total.
+	// Rounding: whatever the ledger's lines miss of the shop's total. More
+	// than rounding can explain means the shop's totals do not add up.
+	if diff, limit := o.Totals.PaidTaxIncl-d.Gross, maxRounding(d.Lines); absOre(diff) > limit {
+		return nil, fmt.Errorf("%w: the shop's total %s differs from the sum of its lines %s by %s, more than rounding explains (%s)",
+			ErrInvalidOrder, o.Totals.PaidTaxIncl, d.Gross, diff, limit)
+	}
 	if diff := o.Totals.PaidTaxIncl - d.Gross; diff != 0 {
 		d.Rounding = diff
 		d.Lines = append(d.Lines, Line{Kind: LineRounding, Description: "Øreavrunding", Quantity: 1, UnitNet: diff,
@@ -314,6 +337,87 @@ func Build(tenantID string, s *tenant.Settings, o *domain.Order) (*Document, err
 	}
 	d.PerRate = perRate(d.Lines)
 	return d, nil
+}
+
+// MaxAmount bounds every amount of an order (10 billion in the order's
+// currency), and MaxQuantity every line's quantity, so that no sum or VAT
+// computation can overflow.
+const (
+	MaxAmount   money.Ore = 1_000_000_000_000
+	MaxQuantity           = 1_000_000
+)
+
+// checkRanges refuses an order with an amount or quantity no shop order
+// has: beyond them the arithmetic could overflow.
+func checkRanges(o *domain.Order) error {
+	amounts := []money.Ore{o.Totals.PaidTaxIncl, o.Shipping.TaxIncl, o.Shipping.TaxExcl, o.WrappingTaxIncl, o.WrappingTaxExcl}
+	for _, l := range o.Lines {
+		if l.Quantity > MaxQuantity {
+			return fmt.Errorf("%w: line %q has quantity %d, over %d", ErrInvalidOrder, l.Name, l.Quantity, MaxQuantity)
+		}
+		amounts = append(amounts, l.TotalTaxIncl, l.TotalTaxExcl)
+	}
+	for _, disc := range o.Discounts {
+		amounts = append(amounts, disc.TaxIncl)
+	}
+	// The sum of all amounts is bounded, so every sum of them is too.
+	var sum money.Ore
+	for _, a := range amounts {
+		if a > MaxAmount || a < -MaxAmount {
+			return fmt.Errorf("%w: amount %s is out of range", ErrInvalidOrder, a)
+		}
+		if sum += absOre(a); sum > MaxAmount {
+			return fmt.Errorf("%w: its amounts add up to more than %s", ErrInvalidOrder, MaxAmount)
+		}
+	}
+	return nil
+}
+
+// allocate is money.Allocate with the weights halved until total × their
+// sum cannot overflow, which only orders near MaxAmount need (their split
+// is then proportional to within a few øre, and still sums to total).
+func allocate(total money.Ore, weights []money.Ore) []money.Ore {
+	ws := slices.Clone(weights)
+	for {
+		var sum uint64
+		for _, w := range ws {
+			sum += uint64(w)
+		}
+		hi, lo := bits.Mul64(uint64(absOre(total)), sum)
+		if hi == 0 && lo < 1<<62 {
+			return money.Allocate(total, ws)
+		}
+		for i, w := range ws {
+			if w > 0 {
+				ws[i] = max(w/2, 1)
+			}
+		}
+	}
+}
+
+// maxRounding is the largest difference between the shop's total and the
+// document's lines that rounding explains: the shop may round VAT per unit
+// where the ledger rounds per line (half an øre per unit), and each line
+// and rate by one øre more; at least one krone.
+func maxRounding(lines []Line) money.Ore {
+	limit := money.Ore(100)
+	for _, l := range lines {
+		limit += money.Ore(l.Quantity) + 1
+	}
+	return limit
+}
+
+// isoCurrencies are the active ISO 4217 currency codes.
+const isoCurrencies = "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD " +
+	"CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD " +
+	"HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD " +
+	"MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG " +
+	"QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD " +
+	"TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG"
+
+// knownCurrency reports whether code is an active ISO 4217 code.
+func knownCurrency(code string) bool {
+	return len(code) == 3 && strings.Contains(" "+isoCurrencies+" ", " "+code+" ")
 }
 
 // payment is the shop payment to post: the order's total, paid on the
