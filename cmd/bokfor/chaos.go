@@ -22,7 +22,7 @@ simulators (with API faults) as processes of this binary, places orders whose we
 arrive one to three times, out of order or never, settles, refunds and cancels a share,
 SIGKILLs workers and the starter and restarts Temporal meanwhile, waits for quiescence
 and checks the invariants against the simulators. It prints a table and exits non-zero
-on any violation. It runs its own PostgreSQL cluster (initdb in a temporary directory, a
+on any violation. Tenants alternate between Fiken and PowerOffice Go (--ledgers). It runs its own PostgreSQL cluster (initdb in a temporary directory, a
 free port; as root it runs as the OS user postgres) and restarts it once mid-run;
 --shared-postgres uses an existing server instead, which it never restarts.`,
 		Args: cobra.NoArgs,
@@ -30,6 +30,7 @@ free port; as root it runs as the OS user postgres) and restarts it once mid-run
 	f := cmd.Flags()
 	f.IntVar(&cfg.Orders, "orders", 1000, "orders to place")
 	f.IntVar(&cfg.Tenants, "tenants", 4, "tenants (each its own shop and ledger company)")
+	ledgers := f.String("ledgers", "fiken,poweroffice", "ledgers the tenants book into, taken in turn")
 	f.IntVar(&cfg.Workers, "workers", 2, "worker processes")
 	f.IntVar(&cfg.WorkerKills, "kills", 6, "worker SIGKILLs during the run")
 	f.IntVar(&cfg.StarterRestarts, "starter-restarts", 1, "starter SIGKILLs during the run")
@@ -49,6 +50,10 @@ free port; as root it runs as the OS user postgres) and restarts it once mid-run
 	f.BoolVar(&cfg.Keep, "keep", false, "keep the database and directory")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		cfg.Progress = e.stderr
+		var err error
+		if cfg.Ledgers, err = chaos.ParseLedgers(*ledgers); err != nil {
+			return err
+		}
 		rep, err := chaos.Run(cmd.Context(), cfg)
 		if rep != nil {
 			rep.Print(e.stdout)

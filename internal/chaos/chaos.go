@@ -32,6 +32,7 @@ import (
 	"github.com/bokfor/bokfor/internal/codec"
 	"github.com/bokfor/bokfor/internal/devserver"
 	"github.com/bokfor/bokfor/internal/secrets"
+	"github.com/bokfor/bokfor/internal/sim/posim"
 	"github.com/bokfor/bokfor/internal/sim/prestashopsim"
 	"github.com/bokfor/bokfor/internal/store"
 	"github.com/bokfor/bokfor/internal/tenant"
@@ -62,6 +63,9 @@ type Config struct {
 	PostgresBin string
 	// Tenants, Orders and Workers size the run (defaults 4, 1000, 2).
 	Tenants, Orders, Workers int
+	// Ledgers are the ledgers the tenants book into, taken in turn
+	// (default fiken, poweroffice: every other tenant on each).
+	Ledgers []string
 	// Rate is how many orders per second the shops receive (default 6).
 	Rate float64
 	// WorkerKills is the number of SIGKILLs of a random worker (default 6).
@@ -128,6 +132,14 @@ func (c *Config) defaults() error {
 		}
 	}
 	def(&c.Tenants, 4)
+	if len(c.Ledgers) == 0 {
+		c.Ledgers = []string{LedgerFiken, LedgerPowerOffice}
+	}
+	for _, l := range c.Ledgers {
+		if l != LedgerFiken && l != LedgerPowerOffice {
+			return fmt.Errorf("chaos: unknown ledger %q", l)
+		}
+	}
 	def(&c.Orders, 1000)
 	def(&c.Workers, 2)
 	if c.WorkerKills < 0 {
@@ -176,7 +188,10 @@ type run struct {
 	temporalAddr string
 	starterAddr  string
 	fikenAddr    string
-	shopAddrs    []string // per tenant
+	poAddr       string
+	po           *posim.Server // in this process
+	poApp, poSub string        // PowerOffice application and subscription key of every tenant
+	shopAddrs    []string      // per tenant
 	tenants      []tenantInfo
 
 	temporal *process
@@ -194,7 +209,21 @@ type run struct {
 
 // tenantInfo is one tenant of the run with its secrets (for the leak scan).
 type tenantInfo struct {
-	ID, Company, ShopURL, WebhookSecret, LedgerToken string
+	ID, Ledger, ShopURL, WebhookSecret string
+	// Company and LedgerToken are the Fiken company and token.
+	Company, LedgerToken string
+	// ClientKey is the PowerOffice client key (the tenant's company).
+	ClientKey string
+}
+
+// uses reports whether some tenant of the run books into ledger.
+func (r *run) uses(ledger string) bool {
+	for i := range r.cfg.Tenants {
+		if r.cfg.Ledgers[i%len(r.cfg.Ledgers)] == ledger {
+			return true
+		}
+	}
+	return false
 }
 
 // order is one placed order and what the run did to it.
@@ -357,7 +386,7 @@ func (r *run) startAll(ctx context.Context) error {
 		a, err = freeAddr()
 		return a
 	}
-	r.temporalAddr, r.starterAddr, r.fikenAddr = addr(), addr(), addr()
+	r.temporalAddr, r.starterAddr, r.fikenAddr, r.poAddr = addr(), addr(), addr(), addr()
 	for range r.cfg.Tenants {
 		r.shopAddrs = append(r.shopAddrs, addr())
 	}
@@ -389,17 +418,30 @@ func (r *run) startAll(ctx context.Context) error {
 	go func() { _ = rs.Serve(ln) }()
 	go func() { <-ctx.Done(); _ = rs.Close() }()
 
-	// Simulators.
-	fk := newProcess("sim-fiken", r.cfg.Binary, []string{"sim", "fiken", "--addr", r.fikenAddr}, os.Environ(), r.logFile("sim-fiken"))
-	r.sims = append(r.sims, fk)
-	go fk.supervise(ctx)
-	if err := waitTCP(ctx, r.fikenAddr, 30*time.Second); err != nil {
-		return err
+	// Simulators: Fiken as a process, PowerOffice in this process.
+	if r.uses(LedgerFiken) {
+		fk := newProcess("sim-fiken", r.cfg.Binary, []string{"sim", "fiken", "--addr", r.fikenAddr}, os.Environ(), r.logFile("sim-fiken"))
+		r.sims = append(r.sims, fk)
+		go fk.supervise(ctx)
+		if err := waitTCP(ctx, r.fikenAddr, 30*time.Second); err != nil {
+			return err
+		}
+	}
+	if r.uses(LedgerPowerOffice) {
+		r.poApp, r.poSub = "poapp-"+secrets.GenerateKey()[:20], "posub-"+secrets.GenerateKey()[:24]
+		if err := r.startPowerOffice(ctx); err != nil {
+			return err
+		}
 	}
 	for i := range r.cfg.Tenants {
 		t := tenantInfo{
-			ID: fmt.Sprintf("chaos%d", i+1), Company: fmt.Sprintf("chaos%d", i+1), ShopURL: "http://" + r.shopAddrs[i],
-			WebhookSecret: "whsec-" + secrets.GenerateKey()[:20], LedgerToken: "fkn-" + secrets.GenerateKey()[:24],
+			ID: fmt.Sprintf("chaos%d", i+1), Ledger: r.cfg.Ledgers[i%len(r.cfg.Ledgers)], ShopURL: "http://" + r.shopAddrs[i],
+			WebhookSecret: "whsec-" + secrets.GenerateKey()[:20],
+		}
+		if t.Ledger == LedgerFiken {
+			t.Company, t.LedgerToken = t.ID, "fkn-"+secrets.GenerateKey()[:24]
+		} else {
+			t.ClientKey = "pocli-" + secrets.GenerateKey()[:24]
 		}
 		r.tenants = append(r.tenants, t)
 		ps := newProcess("sim-prestashop-"+t.ID, r.cfg.Binary, []string{"sim", "prestashop", "--addr", r.shopAddrs[i],
@@ -409,8 +451,10 @@ func (r *run) startAll(ctx context.Context) error {
 		if err := waitTCP(ctx, r.shopAddrs[i], 30*time.Second); err != nil {
 			return err
 		}
-		if err := postJSON(ctx, "http://"+r.fikenAddr+"/_sim/companies", map[string]any{"slug": t.Company, "name": "Chaos " + t.ID}, nil); err != nil {
-			return err
+		if t.Ledger == LedgerFiken {
+			if err := postJSON(ctx, "http://"+r.fikenAddr+"/_sim/companies", map[string]any{"slug": t.Company, "name": "Chaos " + t.ID}, nil); err != nil {
+				return err
+			}
 		}
 		if err := r.addTenant(ctx, t); err != nil {
 			return err
@@ -440,10 +484,16 @@ func (r *run) startAll(ctx context.Context) error {
 			return err
 		}
 	}
-	if err := postJSON(ctx, "http://"+r.fikenAddr+"/_sim/faults", fkFaults(), nil); err != nil {
-		return err
+	if r.uses(LedgerFiken) {
+		if err := postJSON(ctx, "http://"+r.fikenAddr+"/_sim/faults", fkFaults(), nil); err != nil {
+			return err
+		}
 	}
-	r.logf("stack up in %s: temporal %s, starter %s, %d workers, %d tenants", r.dir, r.temporalAddr, r.starterAddr, r.cfg.Workers, r.cfg.Tenants)
+	if r.po != nil {
+		r.po.SetFaults(poFaults())
+	}
+	r.logf("stack up in %s: temporal %s, starter %s, %d workers, %d tenants (%s)", r.dir, r.temporalAddr, r.starterAddr, r.cfg.Workers,
+		r.cfg.Tenants, strings.Join(r.cfg.Ledgers, ", "))
 	return nil
 }
 
@@ -484,21 +534,34 @@ func (r *run) dialTemporal(ctx context.Context) error {
 }
 
 func (r *run) addTenant(ctx context.Context, t tenantInfo) error {
-	tn, err := tenant.Parse(tenant.ExampleYAML())
+	example := tenant.ExampleYAML()
+	if t.Ledger == LedgerPowerOffice {
+		// VAT rates mapped to sales accounts whose VAT code carries the
+		// rate, clearing accounts by number.
+		example = tenant.ExamplePowerOfficeYAML()
+	}
+	tn, err := tenant.Parse(example)
 	if err != nil {
 		return err
 	}
 	tn.ID, tn.Name = t.ID, "Chaos "+t.ID
 	tn.Settings.Shop.BaseURL = t.ShopURL
-	tn.Settings.Ledger.BaseURL = "http://" + r.fikenAddr + "/api/v2"
-	tn.Settings.Ledger.Company = t.Company
+	if t.Ledger == LedgerFiken {
+		tn.Settings.Ledger.BaseURL = "http://" + r.fikenAddr + "/api/v2"
+		tn.Settings.Ledger.Company = t.Company
+		tn.Secrets["ledger_token"] = t.LedgerToken
+	} else {
+		tn.Settings.Ledger.BaseURL = "http://" + r.poAddr + "/v2"
+		tn.Secrets["ledger_application_key"] = r.poApp
+		tn.Secrets["ledger_client_key"] = t.ClientKey
+		tn.Secrets["ledger_subscription_key"] = r.poSub
+	}
 	tn.Settings.Schedules.OrderPoll = tenant.Duration{Duration: 10 * time.Second}
 	tn.Settings.Schedules.Settlement = tenant.Duration{Duration: 10 * time.Second}
 	tn.Settings.Schedules.Products = tenant.Duration{}
 	tn.Settings.Schedules.Customers = tenant.Duration{}
 	tn.Settings.Schedules.Stock = tenant.Duration{}
 	tn.Secrets["shop_webhook_secret"] = t.WebhookSecret
-	tn.Secrets["ledger_token"] = t.LedgerToken
 	if err := tn.Validate(); err != nil {
 		return fmt.Errorf("chaos: tenant %s: %w", t.ID, err)
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/bokfor/bokfor/internal/ledgerdoc"
 	"github.com/bokfor/bokfor/internal/money"
 	"github.com/bokfor/bokfor/internal/shop/prestashop"
+	"github.com/bokfor/bokfor/internal/sim/posim"
 	"github.com/bokfor/bokfor/internal/sim/prestashopsim"
 )
 
@@ -93,7 +94,8 @@ func (rep *Report) Failed() bool {
 func (rep *Report) Print(w io.Writer) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	c := rep.Config
-	fmt.Fprintf(tw, "bokfor chaos: %d orders, %d tenants, %d workers, seed %d\n\n", c.Orders, c.Tenants, c.Workers, c.Seed)
+	fmt.Fprintf(tw, "bokfor chaos: %d orders, %d tenants (%s in turn), %d workers, seed %d\n\n", c.Orders, c.Tenants,
+		strings.Join(c.Ledgers, ", "), c.Workers, c.Seed)
 	section := func(title string, cs []Count) {
 		fmt.Fprintf(tw, "%s\t\t\n", title)
 		for _, x := range cs {
@@ -143,17 +145,22 @@ func (r *run) check(ctx context.Context, pool *pgxpool.Pool, rep *Report) error 
 	for _, a := range r.shopAddrs {
 		_ = postJSON(ctx, "http://"+a+"/_sim/faults", off, nil)
 	}
-	_ = postJSON(ctx, "http://"+r.fikenAddr+"/_sim/faults", off, nil)
-
-	// Faults.
 	var fkStats struct {
 		Requests       int64            `json:"requests"`
 		ByStatus       map[string]int64 `json:"by_status"`
 		RateViolations int64            `json:"rate_violations"`
 		FaultsInjected int64            `json:"faults_injected"`
 	}
-	if err := getJSON(ctx, "http://"+r.fikenAddr+"/_sim/stats", &fkStats); err != nil {
-		return err
+	if r.uses(LedgerFiken) {
+		_ = postJSON(ctx, "http://"+r.fikenAddr+"/_sim/faults", off, nil)
+		if err := getJSON(ctx, "http://"+r.fikenAddr+"/_sim/stats", &fkStats); err != nil {
+			return err
+		}
+	}
+	poStats := posim.Stats{ByStatus: map[string]int64{}}
+	if r.po != nil {
+		r.po.SetFaults(posim.Faults{})
+		poStats = r.po.Stats()
 	}
 	var psErr, psTimeout, psDrop, psReq int64
 	for _, a := range r.shopAddrs {
@@ -195,10 +202,24 @@ func (r *run) check(ctx context.Context, pool *pgxpool.Pool, rep *Report) error 
 		{"shop API 503 errors", psErr, "answered without effect"},
 		{"shop API timeouts", psTimeout, "held until the client gave up"},
 		{"shop API responses dropped after commit", psDrop, ""},
-		{"ledger API requests", fkStats.Requests, ""},
-		{"ledger API 500 errors", fk500, "answered without effect"},
-		{"ledger API timeouts", max(0, fkStats.FaultsInjected-fk500-fkDrop), "held until the client gave up"},
-		{"ledger API responses dropped after commit", fkDrop, "the write is in the ledger, the answer lost"},
+	}
+	if r.uses(LedgerFiken) {
+		rep.Faults = append(rep.Faults, []Count{
+			{"Fiken API requests", fkStats.Requests, ""},
+			{"Fiken API 500 errors", fk500, "answered without effect"},
+			{"Fiken API timeouts", max(0, fkStats.FaultsInjected-fk500-fkDrop), "held until the client gave up"},
+			{"Fiken API responses dropped after commit", fkDrop, "the write is in the ledger, the answer lost"},
+		}...)
+	}
+	if r.po != nil {
+		po500 := poStats.ByStatus["500"]
+		rep.Faults = append(rep.Faults, []Count{
+			{"PowerOffice API requests", poStats.Requests, "10 per second per subscription key, shared by the tenants"},
+			{"PowerOffice API 500 errors", po500, "answered without effect"},
+			{"PowerOffice API timeouts + responses dropped", max(0, poStats.FaultsInjected-po500), "held without effect, or written and the answer lost"},
+		}...)
+	}
+	rep.Faults = append(rep.Faults, []Count{
 		{"webhooks sent by the shops", int64(rs.Received), ""},
 		{"webhook copies delivered", int64(rs.Copies), fmt.Sprintf("%d duplicates, random delays up to 3 s", rs.Duplicates)},
 		{"new-order webhooks never delivered", int64(rs.Never), "left to the order poller"},
@@ -207,7 +228,7 @@ func (r *run) check(ctx context.Context, pool *pgxpool.Pool, rep *Report) error 
 		{"starter SIGKILLs", int64(ev.starter), fmt.Sprintf("%d exits on their own, restarted", starterCrashes)},
 		{"Temporal dev server restarts", int64(ev.temporal), fmt.Sprintf("SIGTERM, SQLite kept; %d starts, %d exits on its own", temporalStarts, temporalCrashes)},
 		{"PostgreSQL restarts", int64(ev.postgres), pgNote},
-	}
+	}...)
 
 	r.mu.Lock()
 	orders := slices.Clone(r.orders)
@@ -238,21 +259,28 @@ func (r *run) check(ctx context.Context, pool *pgxpool.Pool, rep *Report) error 
 	one := &Invariant{Name: "exactly one invoice per order"}
 	stray := &Invariant{Name: "no invoice without an order"}
 	total := &Invariant{Name: "invoice gross = shop total (+ invoice fee)"}
-	vat := &Invariant{Name: "VAT per rate = shop's, ±1 øre per line (no-fee orders)"}
+	vat := &Invariant{Name: "VAT per rate = shop's, ±1 øre per line (Fiken, no-fee orders)"}
 	settled := &Invariant{Name: "settled invoice => shop order in settled state"}
 	refunds := &Invariant{Name: "every refund/cancellation credited exactly once"}
 	strayCN := &Invariant{Name: "no credit note without a refund"}
+	uninvoiced := &Invariant{Name: "no sales order left uninvoiced (PowerOffice)"}
 	dupCust := &Invariant{Name: "no duplicate customers"}
 	dupProd := &Invariant{Name: "no duplicate products"}
 	final := &Invariant{Name: "orders at their end state", Checked: len(orders), Violations: len(orders) - int(nFinal)}
 	inbox := &Invariant{Name: "inbox fully delivered"}
-	rate := &Invariant{Name: RateInvariant, Checked: int(fkStats.Requests), Violations: int(fkStats.RateViolations)}
+	rate := &Invariant{Name: RateInvariant, Checked: int(fkStats.Requests + poStats.Requests)}
+	for range fkStats.RateViolations {
+		rate.fail("Fiken answered 429 (more than one request in flight or 4 per second per credential)")
+	}
+	for range poStats.RateViolations {
+		rate.fail("PowerOffice answered 429 (more than 10 requests per second on the subscription key)")
+	}
 	failed := &Invariant{Name: "workflows failed, terminated or timed out"}
 	parked := &Invariant{Name: "orders parked in needs_attention (none injected)"}
 	saPII := &Invariant{Name: "personal data in search attributes"}
 	histPII := &Invariant{Name: "plaintext personal data in stored histories"}
 	logLeak := &Invariant{Name: "secrets or personal data in worker/starter logs"}
-	rep.Invariants = []*Invariant{one, stray, total, vat, settled, refunds, strayCN, dupCust, dupProd, final, inbox, rate, failed, parked, saPII, histPII, logLeak}
+	rep.Invariants = []*Invariant{one, stray, total, vat, settled, refunds, strayCN, uninvoiced, dupCust, dupProd, final, inbox, rate, failed, parked, saPII, histPII, logLeak}
 	for _, o := range orders {
 		if !o.Final {
 			final.fail("%s order %d (%s) is %q", r.tenants[o.Tenant].ID, o.ID, o.Module, o.State)
@@ -262,31 +290,15 @@ func (r *run) check(ctx context.Context, pool *pgxpool.Pool, rep *Report) error 
 	var nInv, nCN, nCust, nProd int64
 	fee := money.MustParse("39.00")
 	for ti, t := range r.tenants {
-		fc, err := fiken.New(fiken.Config{BaseURL: "http://" + r.fikenAddr + "/api/v2", CompanySlug: t.Company, Token: fiken.PersonalToken("chaos-checker-" + t.ID)})
-		if err != nil {
-			return err
-		}
 		pc, err := prestashop.New(prestashop.Config{BaseURL: t.ShopURL, Key: prestashopsim.DefaultKey})
 		if err != nil {
 			return err
 		}
-		invs, err := fc.ListInvoices(ctx, fiken.InvoiceFilter{})
+		ls, err := r.ledgerState(ctx, t)
 		if err != nil {
-			return fmt.Errorf("chaos: list invoices of %s: %w", t.ID, err)
+			return err
 		}
-		cns, err := fc.ListCreditNotes(ctx, fiken.CreditNoteFilter{})
-		if err != nil {
-			return fmt.Errorf("chaos: list credit notes of %s: %w", t.ID, err)
-		}
-		contacts, err := fc.ListContacts(ctx, fiken.ContactFilter{})
-		if err != nil {
-			return fmt.Errorf("chaos: list contacts of %s: %w", t.ID, err)
-		}
-		products, err := fc.ListProducts(ctx, fiken.ProductFilter{})
-		if err != nil {
-			return fmt.Errorf("chaos: list products of %s: %w", t.ID, err)
-		}
-		nInv, nCN, nCust, nProd = nInv+int64(len(invs)), nCN+int64(len(cns)), nCust+int64(len(contacts)), nProd+int64(len(products))
+		nInv, nCN, nCust, nProd = nInv+int64(ls.NInvoices), nCN+int64(ls.NCredits), nCust+int64(len(ls.Emails)), nProd+int64(len(ls.Products))
 		states, err := pc.OrderStates(ctx)
 		if err != nil {
 			return fmt.Errorf("chaos: shop states of %s: %w", t.ID, err)
@@ -294,14 +306,6 @@ func (r *run) check(ctx context.Context, pool *pgxpool.Pool, rep *Report) error 
 		stateName := map[int]string{}
 		for _, s := range states {
 			stateName[s.ID] = s.Name
-		}
-		byRef := map[string][]fiken.Invoice{}
-		for _, inv := range invs {
-			byRef[inv.OrderReference] = append(byRef[inv.OrderReference], inv)
-		}
-		cnByRef := map[string]int{}
-		for _, cn := range cns {
-			cnByRef[cn.OrderReference]++
 		}
 		known := map[string]bool{}
 		knownCN := map[string]bool{}
@@ -313,9 +317,9 @@ func (r *run) check(ctx context.Context, pool *pgxpool.Pool, rep *Report) error 
 			ref := ledgerdoc.Reference(t.ID, id)
 			known[ref] = true
 			one.Checked++
-			got := byRef[ref]
+			got := ls.Invoices[ref]
 			if len(got) != 1 {
-				one.fail("%s order %d: %d invoices", t.ID, o.ID, len(got))
+				one.fail("%s (%s) order %d: %d invoices", t.ID, t.Ledger, o.ID, len(got))
 				continue
 			}
 			inv := got[0]
@@ -328,23 +332,23 @@ func (r *run) check(ctx context.Context, pool *pgxpool.Pool, rep *Report) error 
 				want += fee
 			}
 			total.Checked++
-			if money.Ore(inv.Gross) != want {
-				total.fail("%s order %d: invoice gross %s, shop total %s", t.ID, o.ID, money.Ore(inv.Gross), want)
+			if inv.Gross != want {
+				total.fail("%s (%s) order %d: invoice gross %s, shop total %s", t.ID, t.Ledger, o.ID, inv.Gross, want)
 			}
-			if o.Module != "ps_wirepayment" {
+			if o.Module != "ps_wirepayment" && inv.Lines != nil {
 				vat.Checked++
 				if diff := vatDiff(so.Lines, inv.Lines); diff != "" {
 					vat.fail("%s order %d: %s", t.ID, o.ID, diff)
 				}
 			}
-			if inv.Sale != nil && inv.Sale.Settled && !o.Cancel {
+			if inv.Settled && !o.Cancel {
 				settled.Checked++
 				cur, err := pc.OrderCurrentState(ctx, o.ID)
 				if err != nil {
 					return fmt.Errorf("chaos: shop order state %s/%d: %w", t.ID, o.ID, err)
 				}
 				if stateName[cur] != "Oppgjort i regnskap" {
-					settled.fail("%s order %d: invoice settled, shop state %q", t.ID, o.ID, stateName[cur])
+					settled.fail("%s (%s) order %d: invoice settled, shop state %q", t.ID, t.Ledger, o.ID, stateName[cur])
 				}
 			}
 			var want1 string
@@ -357,44 +361,48 @@ func (r *run) check(ctx context.Context, pool *pgxpool.Pool, rep *Report) error 
 			if want1 != "" {
 				knownCN[want1] = true
 				refunds.Checked++
-				if n := cnByRef[want1]; n != 1 {
-					refunds.fail("%s order %d: %d credit notes %s", t.ID, o.ID, n, want1)
+				if n := ls.Credits[want1]; n != 1 {
+					refunds.fail("%s (%s) order %d: %d credit notes %s", t.ID, t.Ledger, o.ID, n, want1)
 				}
 			}
 		}
-		for ref, list := range byRef {
+		for ref, list := range ls.Invoices {
 			stray.Checked += len(list)
 			if !known[ref] {
-				stray.fail("%s: %d invoices with reference %q", t.ID, len(list), ref)
+				stray.fail("%s (%s): %d invoices with reference %q", t.ID, t.Ledger, len(list), ref)
 			}
 		}
-		for ref, n := range cnByRef {
+		if t.Ledger == LedgerPowerOffice {
+			uninvoiced.Checked += len(ls.Uninvoiced) + ls.NInvoices + ls.NCredits
+			for _, so := range ls.Uninvoiced {
+				uninvoiced.fail("%s: %s was never invoiced", t.ID, so)
+			}
+		}
+		for ref, n := range ls.Credits {
 			strayCN.Checked += n
 			if !knownCN[ref] {
-				strayCN.fail("%s: %d credit notes with reference %q", t.ID, n, ref)
+				strayCN.fail("%s (%s): %d credit notes with reference %q", t.ID, t.Ledger, n, ref)
 			}
 		}
 		emails := map[string]int{}
-		for _, c := range contacts {
-			if c.Email != "" {
-				emails[strings.ToLower(c.Email)]++
-			}
+		for _, e := range ls.Emails {
+			emails[e]++
 		}
-		for e, n := range emails {
+		for _, n := range emails {
 			dupCust.Checked++
 			if n > 1 {
-				dupCust.fail("%s: %d contacts for one customer", t.ID, n)
-				_ = e // the address itself is personal data: not printed
+				// The address itself is personal data: not printed.
+				dupCust.fail("%s (%s): %d customers for one e-mail address", t.ID, t.Ledger, n)
 			}
 		}
 		names := map[string]int{}
-		for _, p := range products {
-			names[p.Name]++
+		for _, p := range ls.Products {
+			names[p]++
 		}
 		for name, n := range names {
 			dupProd.Checked++
 			if n > 1 {
-				dupProd.fail("%s: %d products named %q", t.ID, n, name)
+				dupProd.fail("%s (%s): %d products named %q", t.ID, t.Ledger, n, name)
 			}
 		}
 	}
@@ -476,8 +484,9 @@ func (r *run) check(ctx context.Context, pool *pgxpool.Pool, rep *Report) error 
 	// Logs of the processes that hold secrets and see personal data.
 	forbidden := []string{r.key, "chaos-operator-token"}
 	for _, t := range r.tenants {
-		forbidden = append(forbidden, t.WebhookSecret, t.LedgerToken)
+		forbidden = append(forbidden, t.WebhookSecret, t.LedgerToken, t.ClientKey)
 	}
+	forbidden = append(forbidden, r.poApp, r.poSub)
 	forbidden = append(forbidden, personal...)
 	files, _ := filepath.Glob(filepath.Join(r.dir, "logs", "*.log"))
 	for _, f := range files {

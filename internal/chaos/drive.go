@@ -169,9 +169,8 @@ func (r *run) follow(ctx context.Context, o *order) {
 	t := r.tenants[o.Tenant]
 	switch {
 	case settle && doc != "" && state == string(workflows.StateBooked):
-		var res map[string]any
-		if err := postJSON(ctx, "http://"+r.fikenAddr+"/_sim/invoices/"+doc+"/settle", map[string]any{}, &res); err != nil {
-			return
+		if err := r.settleInvoice(ctx, t, doc); err != nil {
+			return // PowerOffice is still making the invoice, or a fault: next round
 		}
 		r.mu.Lock()
 		o.SettleDone = true
