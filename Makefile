@@ -11,7 +11,7 @@ PKGS          := ./...
 
 export GOTOOLCHAIN ?= local
 
-.PHONY: all build dev test test-short lint fmt vet staticcheck workflowcheck bench chaos clean record-histories fuzz
+.PHONY: tools all build dev test test-short lint fmt vet staticcheck workflowcheck bench chaos clean record-histories fuzz
 
 all: build
 
@@ -21,6 +21,10 @@ $(BIN)/bokfor: FORCE
 	$(GO) build -o $@ ./cmd/bokfor
 
 FORCE:
+
+# The tools the targets below use, built into ./bin: the Temporal CLI,
+# staticcheck and workflowcheck.
+tools: $(TEMPORAL_CLI) $(BIN)/staticcheck $(BIN)/workflowcheck
 
 # The Temporal CLI (dev server + Web UI). v1.5.1 is the last version that
 # `go install` can build.

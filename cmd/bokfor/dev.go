@@ -138,15 +138,19 @@ func runDev(ctx context.Context, e *env, p *proc, stateDir string, ports devPort
 	if err != nil {
 		return err
 	}
-	workerUp := make(chan struct{})
-	g.Go(func() error {
-		return app.RunWorker(gctx, app.WorkerDeps{Log: p.log.Named("worker"), Temporal: c, Store: s, Metrics: m, Connectors: conns, ScheduleEvery: time.Minute,
-			TaskQueue: p.cfg.TaskQueue, MetricsAddr: fmt.Sprintf("127.0.0.1:%d", ports.Metrics), Ready: func() { close(workerUp) }})
-	})
 	pc, err := temporalclient.PayloadCodec(&p.cfg)
 	if err != nil {
 		return err
 	}
+	var keyID string
+	if pc != nil {
+		keyID = pc.KeyID()
+	}
+	workerUp := make(chan struct{})
+	g.Go(func() error {
+		return app.RunWorker(gctx, app.WorkerDeps{Log: p.log.Named("worker"), Temporal: c, Store: s, Metrics: m, Connectors: conns, ScheduleEvery: time.Minute,
+			TaskQueue: p.cfg.TaskQueue, MetricsAddr: fmt.Sprintf("127.0.0.1:%d", ports.Metrics), Ready: func() { close(workerUp) }, KeyID: keyID})
+	})
 	devCodec := codec.Handler(pc, codec.HandlerOptions{Open: true, AllowOrigins: []string{
 		fmt.Sprintf("http://127.0.0.1:%d", ports.UI), fmt.Sprintf("http://localhost:%d", ports.UI)}})
 	starterUp := make(chan struct{})

@@ -104,6 +104,15 @@ func newTenantCmd(e *env) *cobra.Command {
 				printf(e.stdout, "tenant %s removed\n", args[0])
 				return nil
 			}),
+		withStore("reseal", "Re-encrypt every tenant's secrets with BOKFOR_SECRET_KEY after a key rotation (old keys in BOKFOR_SECRET_KEY_PREVIOUS)", cobra.NoArgs, true,
+			func(ctx context.Context, s *store.Store, _ []string) error {
+				n, err := s.ResealTenants(ctx)
+				if err != nil {
+					return err
+				}
+				printf(e.stdout, "%d tenant(s) resealed with the current key\n", n)
+				return nil
+			}),
 		newTenantExampleCmd(e),
 		&cobra.Command{
 			Use:   "keygen",

@@ -8,6 +8,7 @@ import (
 	"github.com/bokfor/bokfor/internal/app"
 	"github.com/bokfor/bokfor/internal/config"
 	"github.com/bokfor/bokfor/internal/metrics"
+	"github.com/bokfor/bokfor/internal/temporalclient"
 )
 
 func newWorkerCmd(e *env) *cobra.Command {
@@ -39,9 +40,17 @@ func newWorkerCmd(e *env) *cobra.Command {
 		if err != nil {
 			return err
 		}
+		pc, err := temporalclient.PayloadCodec(&p.cfg)
+		if err != nil {
+			return err
+		}
+		var keyID string
+		if pc != nil {
+			keyID = pc.KeyID()
+		}
 		return app.RunWorker(ctx, app.WorkerDeps{
 			Log: p.log, Temporal: c, Store: s, Metrics: m, Connectors: conns, ScheduleEvery: time.Minute,
-			TaskQueue: p.cfg.TaskQueue, MetricsAddr: p.cfg.MetricsAddr,
+			TaskQueue: p.cfg.TaskQueue, MetricsAddr: p.cfg.MetricsAddr, KeyID: keyID,
 		})
 	}
 	return cmd

@@ -147,6 +147,22 @@ func TestSchedulerFollowsTenantSettings(t *testing.T) {
 	if err := s.Reconcile(ctx); err != nil {
 		t.Fatal(err)
 	}
+	// After a key rotation the schedules' stored inputs are rewritten
+	// under the new key, which their note names.
+	s.KeyID = "0badc0de"
+	if err := s.Reconcile(ctx); err != nil {
+		t.Fatal(err)
+	}
+	d, err := st.temporal.ScheduleClient().GetHandle(ctx, "poll-orders-demo").Describe(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(d.Schedule.State.Note, "; input sealed with key 0badc0de") || s.staleKey(d.Schedule.State.Note) {
+		t.Fatalf("note after rotation %q", d.Schedule.State.Note)
+	}
+	if got := every("poll-orders-demo"); got != 2*time.Minute {
+		t.Fatalf("after rotation every %v, want 2m", got)
+	}
 }
 
 // scheduleEvery returns a schedule's interval, or -1 when the schedule

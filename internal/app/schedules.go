@@ -36,6 +36,26 @@ type Scheduler struct {
 	Store     *store.Store
 	TaskQueue string
 	Log       *zap.Logger
+	// KeyID is the id of the payload codec's sealing key ("" without a
+	// codec). A schedule whose stored workflow input was sealed with
+	// another key (its note names the key) is rewritten after a key
+	// rotation, so that the previous key can be dropped.
+	KeyID string
+}
+
+// note is the schedule's note: who manages it, and the sealing key.
+func (s *Scheduler) note(w wantedSchedule) string {
+	n := "managed by bokfor from tenant " + w.tenant + "'s settings"
+	if s.KeyID != "" {
+		n += "; input sealed with key " + s.KeyID
+	}
+	return n
+}
+
+// staleKey reports whether a schedule's note names another sealing key
+// than the current one.
+func (s *Scheduler) staleKey(note string) bool {
+	return s.KeyID != "" && !strings.HasSuffix(note, "; input sealed with key "+s.KeyID)
 }
 
 type wantedSchedule struct {
@@ -72,7 +92,11 @@ func (s *Scheduler) Reconcile(ctx context.Context) error {
 	}
 	want := wanted(ts)
 	sc := s.Client.ScheduleClient()
-	existing := map[string]time.Duration{}
+	type existingSchedule struct {
+		every time.Duration
+		note  string
+	}
+	existing := map[string]existingSchedule{}
 	it, err := sc.List(ctx, client.ScheduleListOptions{PageSize: 500})
 	if err != nil {
 		return fmt.Errorf("list schedules: %w", err)
@@ -89,15 +113,15 @@ func (s *Scheduler) Reconcile(ctx context.Context) error {
 		if e.Spec != nil && len(e.Spec.Intervals) > 0 {
 			every = e.Spec.Intervals[0].Every
 		}
-		existing[e.ID] = every
+		existing[e.ID] = existingSchedule{every: every, note: e.Note}
 	}
 	var errs []error
-	for id, every := range existing {
+	for id, e := range existing {
 		w, ok := want[id]
 		switch {
 		case !ok:
 			errs = append(errs, s.delete(ctx, id))
-		case w.every != every:
+		case w.every != e.every || s.staleKey(e.note):
 			errs = append(errs, s.update(ctx, w))
 		}
 	}
@@ -134,7 +158,7 @@ func (s *Scheduler) create(ctx context.Context, w wantedSchedule) error {
 		Overlap:            enums.SCHEDULE_OVERLAP_POLICY_SKIP,
 		CatchupWindow:      catchup(w.every),
 		TriggerImmediately: true,
-		Note:               "managed by bokfor from tenant " + w.tenant + "'s settings",
+		Note:               s.note(w),
 	})
 	var exists *serviceerror.WorkflowExecutionAlreadyStarted
 	if err != nil && !errors.As(err, &exists) && !errors.Is(err, temporal.ErrScheduleAlreadyRunning) {
@@ -152,6 +176,9 @@ func (s *Scheduler) update(ctx context.Context, w wantedSchedule) error {
 			sch.Action = s.action(w)
 			if sch.Policy != nil {
 				sch.Policy.CatchupWindow = catchup(w.every)
+			}
+			if sch.State != nil {
+				sch.State.Note = s.note(w)
 			}
 			return &client.ScheduleUpdate{Schedule: &sch}, nil
 		},

@@ -36,6 +36,9 @@ type WorkerDeps struct {
 	// ScheduleEvery is how often the worker reconciles the tenants'
 	// schedules; 0 turns reconciliation off (tests).
 	ScheduleEvery time.Duration
+	// KeyID is the payload codec's sealing key id ("" without a codec);
+	// schedules sealed with another key are rewritten (Scheduler.KeyID).
+	KeyID string
 }
 
 // Register adds every workflow and activity of bokfor to w.
@@ -77,7 +80,7 @@ func RunWorker(ctx context.Context, d WorkerDeps) error {
 		d.Ready()
 	}
 	if d.ScheduleEvery > 0 {
-		sched := &Scheduler{Client: d.Temporal, Store: d.Store, TaskQueue: d.TaskQueue, Log: d.Log.Named("schedules")}
+		sched := &Scheduler{Client: d.Temporal, Store: d.Store, TaskQueue: d.TaskQueue, Log: d.Log.Named("schedules"), KeyID: d.KeyID}
 		go sched.Run(ctx, d.ScheduleEvery)
 	}
 	select {

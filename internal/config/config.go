@@ -49,6 +49,11 @@ type Config struct {
 	SecretKey string
 	// SecretKeyFile is a file holding the key instead (BOKFOR_SECRET_KEY_FILE).
 	SecretKeyFile string
+	// SecretKeyPrevious lists earlier secret keys, comma-separated base64
+	// (BOKFOR_SECRET_KEY_PREVIOUS): values and workflow payloads sealed
+	// with them stay readable after a rotation; nothing new is sealed
+	// with them.
+	SecretKeyPrevious string
 	// LogFormat is json or console (BOKFOR_LOG_FORMAT).
 	LogFormat string
 	// LogLevel is debug, info, warn or error (BOKFOR_LOG_LEVEL).
@@ -78,6 +83,7 @@ var (
 	SetTaskQueue         = Setting{"BOKFOR_TASK_QUEUE", "task-queue"}
 	SetSecretKey         = Setting{"BOKFOR_SECRET_KEY", "secret-key"}
 	SetSecretKeyFile     = Setting{"BOKFOR_SECRET_KEY_FILE", "secret-key-file"}
+	SetSecretKeyPrevious = Setting{"BOKFOR_SECRET_KEY_PREVIOUS", "secret-key-previous"}
 	SetLogFormat         = Setting{"BOKFOR_LOG_FORMAT", "log-format"}
 	SetLogLevel          = Setting{"BOKFOR_LOG_LEVEL", "log-level"}
 	SetHTTPAddr          = Setting{"BOKFOR_HTTP_ADDR", "http-addr"}
@@ -89,7 +95,12 @@ var (
 type SettingError struct {
 	Setting Setting
 	Problem string
+	// err is a sentinel the problem matches (errors.Is), if any.
+	err error
 }
+
+// Unwrap returns the sentinel error the problem matches, if any.
+func (e *SettingError) Unwrap() error { return e.err }
 
 // Error returns "invalid setting ENV (--flag): problem".
 func (e *SettingError) Error() string {
@@ -139,6 +150,7 @@ func (c *Config) Bind(fs *pflag.FlagSet, groups Group, getenv Getenv) {
 	if groups&Secrets != 0 {
 		str(&c.SecretKey, SetSecretKey, "", "base64 AES-256 key that encrypts tenant secrets")
 		str(&c.SecretKeyFile, SetSecretKeyFile, "", "file holding the base64 secret key")
+		str(&c.SecretKeyPrevious, SetSecretKeyPrevious, "", "earlier secret keys, comma-separated base64, kept readable after a rotation")
 	}
 	if groups&Logging != 0 {
 		str(&c.LogFormat, SetLogFormat, "json", "log format: json or console")
@@ -157,18 +169,18 @@ func (c *Config) Bind(fs *pflag.FlagSet, groups Group, getenv Getenv) {
 func (c *Config) Validate(groups Group) error {
 	if groups&Database != 0 {
 		if err := validateDatabaseURL(c.DatabaseURL); err != "" {
-			return &SettingError{SetDatabaseURL, err}
+			return &SettingError{Setting: SetDatabaseURL, Problem: err}
 		}
 	}
 	if groups&Temporal != 0 {
 		if _, _, err := net.SplitHostPort(c.TemporalAddress); err != nil || c.TemporalAddress == "" {
-			return &SettingError{SetTemporalAddress, fmt.Sprintf("%q is not host:port", c.TemporalAddress)}
+			return &SettingError{Setting: SetTemporalAddress, Problem: fmt.Sprintf("%q is not host:port", c.TemporalAddress)}
 		}
 		if strings.TrimSpace(c.TemporalNamespace) == "" {
-			return &SettingError{SetTemporalNamespace, "must not be empty"}
+			return &SettingError{Setting: SetTemporalNamespace, Problem: "must not be empty"}
 		}
 		if (c.TemporalTLSCert == "") != (c.TemporalTLSKey == "") {
-			return &SettingError{SetTemporalTLSKey, "TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be given together"}
+			return &SettingError{Setting: SetTemporalTLSKey, Problem: "TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be given together"}
 		}
 		for _, p := range []struct {
 			s Setting
@@ -176,12 +188,12 @@ func (c *Config) Validate(groups Group) error {
 		}{{SetTemporalTLSCert, c.TemporalTLSCert}, {SetTemporalTLSKey, c.TemporalTLSKey}} {
 			if p.v != "" {
 				if _, err := os.Stat(p.v); err != nil {
-					return &SettingError{p.s, fmt.Sprintf("cannot read %s: %v", p.v, errors.Unwrap(err))}
+					return &SettingError{Setting: p.s, Problem: fmt.Sprintf("cannot read %s: %v", p.v, errors.Unwrap(err))}
 				}
 			}
 		}
 		if strings.TrimSpace(c.TaskQueue) == "" {
-			return &SettingError{SetTaskQueue, "must not be empty"}
+			return &SettingError{Setting: SetTaskQueue, Problem: "must not be empty"}
 		}
 	}
 	if groups&Secrets != 0 {
@@ -191,20 +203,20 @@ func (c *Config) Validate(groups Group) error {
 	}
 	if groups&Logging != 0 {
 		if c.LogFormat != "json" && c.LogFormat != "console" {
-			return &SettingError{SetLogFormat, fmt.Sprintf("%q must be json or console", c.LogFormat)}
+			return &SettingError{Setting: SetLogFormat, Problem: fmt.Sprintf("%q must be json or console", c.LogFormat)}
 		}
 		if _, err := zapcore.ParseLevel(c.LogLevel); err != nil {
-			return &SettingError{SetLogLevel, fmt.Sprintf("%q must be debug, info, warn or error", c.LogLevel)}
+			return &SettingError{Setting: SetLogLevel, Problem: fmt.Sprintf("%q must be debug, info, warn or error", c.LogLevel)}
 		}
 	}
 	if groups&HTTP != 0 {
 		if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
-			return &SettingError{SetHTTPAddr, fmt.Sprintf("%q is not host:port", c.HTTPAddr)}
+			return &SettingError{Setting: SetHTTPAddr, Problem: fmt.Sprintf("%q is not host:port", c.HTTPAddr)}
 		}
 	}
 	if groups&Metrics != 0 && c.MetricsAddr != "" {
 		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
-			return &SettingError{SetMetricsAddr, fmt.Sprintf("%q is not host:port", c.MetricsAddr)}
+			return &SettingError{Setting: SetMetricsAddr, Problem: fmt.Sprintf("%q is not host:port", c.MetricsAddr)}
 		}
 	}
 	return nil
@@ -227,24 +239,47 @@ func validateDatabaseURL(s string) string {
 	return ""
 }
 
-// SecretBox returns the box for the configured secret key, or a
-// *SettingError naming the key setting.
-func (c *Config) SecretBox() (*secrets.Box, error) {
-	var key []byte
-	var err error
+// ErrNoSecretKey means neither BOKFOR_SECRET_KEY nor BOKFOR_SECRET_KEY_FILE
+// is set.
+var ErrNoSecretKey = errors.New("no secret key configured")
+
+// SecretKeys returns the configured secret key and the previous keys of
+// BOKFOR_SECRET_KEY_PREVIOUS. A bad value is a *SettingError naming its
+// setting; no key at all is a *SettingError wrapping ErrNoSecretKey.
+func (c *Config) SecretKeys() (current []byte, previous [][]byte, err error) {
 	switch {
 	case c.SecretKey != "" && c.SecretKeyFile != "":
-		return nil, &SettingError{SetSecretKey, "give BOKFOR_SECRET_KEY or BOKFOR_SECRET_KEY_FILE, not both"}
+		return nil, nil, &SettingError{Setting: SetSecretKey, Problem: "give BOKFOR_SECRET_KEY or BOKFOR_SECRET_KEY_FILE, not both"}
 	case c.SecretKey != "":
-		if key, err = secrets.ParseKey(c.SecretKey); err != nil {
-			return nil, &SettingError{SetSecretKey, err.Error() + " (generate one with `bokfor tenant keygen`)"}
+		if current, err = secrets.ParseKey(c.SecretKey); err != nil {
+			return nil, nil, &SettingError{Setting: SetSecretKey, Problem: err.Error() + " (generate one with `bokfor tenant keygen`)"}
 		}
 	case c.SecretKeyFile != "":
-		if key, err = secrets.LoadKeyFile(c.SecretKeyFile); err != nil {
-			return nil, &SettingError{SetSecretKeyFile, err.Error()}
+		if current, err = secrets.LoadKeyFile(c.SecretKeyFile); err != nil {
+			return nil, nil, &SettingError{Setting: SetSecretKeyFile, Problem: err.Error()}
 		}
 	default:
-		return nil, &SettingError{SetSecretKey, "is required to encrypt tenant secrets (generate one with `bokfor tenant keygen`)"}
+		return nil, nil, &SettingError{Setting: SetSecretKey, Problem: "is required to encrypt tenant secrets (generate one with `bokfor tenant keygen`)", err: ErrNoSecretKey}
 	}
-	return secrets.New(key)
+	for i, s := range strings.Split(c.SecretKeyPrevious, ",") {
+		if strings.TrimSpace(s) == "" {
+			continue
+		}
+		k, err := secrets.ParseKey(s)
+		if err != nil {
+			return nil, nil, &SettingError{Setting: SetSecretKeyPrevious, Problem: fmt.Sprintf("key %d: %v", i+1, err)}
+		}
+		previous = append(previous, k)
+	}
+	return current, previous, nil
+}
+
+// SecretBox returns the box for the configured secret key (and the
+// previous keys), or a *SettingError naming the key setting.
+func (c *Config) SecretBox() (*secrets.Box, error) {
+	key, previous, err := c.SecretKeys()
+	if err != nil {
+		return nil, err
+	}
+	return secrets.New(key, previous...)
 }

@@ -43,7 +43,7 @@ type Options struct {
 }
 
 // ErrNoBinary means the temporal CLI was not found.
-var ErrNoBinary = errors.New("temporal CLI not found: run `make bin/temporal` (go install github.com/temporalio/cli/cmd/temporal@v1.5.1)")
+var ErrNoBinary = errors.New("temporal CLI not found: run `make tools` (go install github.com/temporalio/cli/cmd/temporal@v1.5.1)")
 
 // FindBinary returns $BOKFOR_TEMPORAL_BIN, else bin/temporal in the module
 // root above the working directory, else `temporal` on PATH.

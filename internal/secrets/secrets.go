@@ -31,27 +31,60 @@ var ErrWrongKey = errors.New("secrets: sealed with a different key")
 // ErrCorrupt means the sealed value is malformed or was tampered with.
 var ErrCorrupt = errors.New("secrets: sealed value is corrupt")
 
-// Box seals and opens values with one key. It is safe for concurrent use.
+// Box seals values with its current key and opens values sealed with the
+// current key or any previous one, so the key can be rotated while values
+// sealed with the old key still exist. It is safe for concurrent use.
 type Box struct {
 	aead  cipher.AEAD
 	keyID string
+	// previous opens values sealed before a rotation, by key id.
+	previous map[string]cipher.AEAD
 }
 
-// New returns a Box for a 32-byte key.
-func New(key []byte) (*Box, error) {
+// New returns a Box that seals with key and also opens values sealed with
+// any of previous. Every key is 32 bytes.
+func New(key []byte, previous ...[]byte) (*Box, error) {
+	aead, id, err := newAEAD(key)
+	if err != nil {
+		return nil, err
+	}
+	b := &Box{aead: aead, keyID: id}
+	for i, k := range previous {
+		a, pid, err := newAEAD(k)
+		if err != nil {
+			return nil, fmt.Errorf("previous key %d: %w", i+1, err)
+		}
+		if pid == id {
+			continue
+		}
+		if b.previous == nil {
+			b.previous = map[string]cipher.AEAD{}
+		}
+		b.previous[pid] = a
+	}
+	return b, nil
+}
+
+func newAEAD(key []byte) (cipher.AEAD, string, error) {
 	if len(key) != KeySize {
-		return nil, fmt.Errorf("secrets: key must be %d bytes, got %d", KeySize, len(key))
+		return nil, "", fmt.Errorf("secrets: key must be %d bytes, got %d", KeySize, len(key))
 	}
 	block, err := aes.NewCipher(key)
 	if err != nil {
-		return nil, fmt.Errorf("secrets: %w", err)
+		return nil, "", fmt.Errorf("secrets: %w", err)
 	}
 	aead, err := cipher.NewGCM(block)
 	if err != nil {
-		return nil, fmt.Errorf("secrets: %w", err)
+		return nil, "", fmt.Errorf("secrets: %w", err)
 	}
+	return aead, KeyID(key), nil
+}
+
+// KeyID returns the id of key without revealing it: the first 8 hex
+// digits of its SHA-256.
+func KeyID(key []byte) string {
 	sum := sha256.Sum256(key)
-	return &Box{aead: aead, keyID: hex.EncodeToString(sum[:4])}, nil
+	return hex.EncodeToString(sum[:4])
 }
 
 // ParseKey decodes a base64 (standard or URL alphabet, padded or not) key.
@@ -105,17 +138,30 @@ func (b *Box) Seal(plaintext, additional []byte) []byte {
 	return b.aead.Seal(out, nonce, plaintext, additional)
 }
 
-// Open decrypts a value sealed by Seal with the same additional data.
+// SealedKeyID returns the id of the key that sealed a value, or "" if
+// the value is malformed.
+func SealedKeyID(sealed []byte) string {
+	if len(sealed) < 1+4 || sealed[0] != formatV1 {
+		return ""
+	}
+	return hex.EncodeToString(sealed[1:5])
+}
+
+// Open decrypts a value sealed by Seal with the same additional data,
+// with the current key or the previous key that sealed it.
 func (b *Box) Open(sealed, additional []byte) ([]byte, error) {
 	ns := b.aead.NonceSize()
 	if len(sealed) < 1+4+ns+b.aead.Overhead() || sealed[0] != formatV1 {
 		return nil, ErrCorrupt
 	}
-	if hex.EncodeToString(sealed[1:5]) != b.keyID {
-		return nil, fmt.Errorf("%w (key id %s, this key is %s)", ErrWrongKey, hex.EncodeToString(sealed[1:5]), b.keyID)
+	aead := b.aead
+	if id := SealedKeyID(sealed); id != b.keyID {
+		if aead = b.previous[id]; aead == nil {
+			return nil, fmt.Errorf("%w (key id %s, this key is %s)", ErrWrongKey, id, b.keyID)
+		}
 	}
 	nonce := sealed[5 : 5+ns]
-	pt, err := b.aead.Open(nil, nonce, sealed[5+ns:], additional)
+	pt, err := aead.Open(nil, nonce, sealed[5+ns:], additional)
 	if err != nil {
 		return nil, ErrCorrupt
 	}

@@ -61,3 +61,41 @@ func TestParseKey(t *testing.T) {
 		}
 	}
 }
+
+func TestRotationOpensOldValuesAndSealsWithTheNewKey(t *testing.T) {
+	t.Parallel()
+	oldKey, _ := ParseKey(GenerateKey())
+	newKey, _ := ParseKey(GenerateKey())
+	old, err := New(oldKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealedOld := old.Seal([]byte("token"), []byte("t1"))
+
+	rotated, err := New(newKey, oldKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := rotated.Open(sealedOld, []byte("t1")); err != nil || string(got) != "token" {
+		t.Fatalf("rotated box opening an old value = %q, %v", got, err)
+	}
+	sealedNew := rotated.Seal([]byte("token"), []byte("t1"))
+	if SealedKeyID(sealedNew) != KeyID(newKey) || SealedKeyID(sealedOld) != KeyID(oldKey) {
+		t.Fatalf("key ids: new %s (want %s), old %s (want %s)", SealedKeyID(sealedNew), KeyID(newKey), SealedKeyID(sealedOld), KeyID(oldKey))
+	}
+	// The old key alone cannot open what the new key sealed, and once the
+	// previous key is dropped, old values are reported as another key's.
+	if _, err := old.Open(sealedNew, []byte("t1")); !errors.Is(err, ErrWrongKey) {
+		t.Fatalf("old box opening a new value: err = %v, want ErrWrongKey", err)
+	}
+	dropped, _ := New(newKey)
+	if _, err := dropped.Open(sealedOld, []byte("t1")); !errors.Is(err, ErrWrongKey) {
+		t.Fatalf("after dropping the previous key: err = %v, want ErrWrongKey", err)
+	}
+	if _, err := New(newKey, []byte("short")); err == nil {
+		t.Fatal("a short previous key was accepted")
+	}
+	if SealedKeyID([]byte{9, 1, 2}) != "" {
+		t.Fatal("SealedKeyID of garbage is not empty")
+	}
+}

@@ -245,3 +245,59 @@ func TestInboxDeduplicates(t *testing.T) {
 		t.Fatalf("InboxEventByID = %+v, %v", e, err)
 	}
 }
+
+func TestKeyRotationResealsTenantSecrets(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := openPool(t)
+	if _, err := Migrate(ctx, pool); err != nil {
+		t.Fatal(err)
+	}
+	oldKey, _ := secrets.ParseKey(secrets.GenerateKey())
+	newKey, _ := secrets.ParseKey(secrets.GenerateKey())
+	oldBox, _ := secrets.New(oldKey)
+	rotatedBox, _ := secrets.New(newKey, oldKey)
+	newOnlyBox, _ := secrets.New(newKey)
+
+	tn, err := tenant.Parse(tenant.ExampleYAML())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := New(pool, oldBox).CreateTenant(ctx, tn); err != nil {
+		t.Fatal(err)
+	}
+	// The new key alone cannot read the tenant; with the old key as a
+	// previous key it can, before any reseal.
+	if _, err := New(pool, newOnlyBox).Tenant(ctx, tn.ID); !errors.Is(err, secrets.ErrWrongKey) {
+		t.Fatalf("new key only, before reseal: %v, want ErrWrongKey", err)
+	}
+	rotated := New(pool, rotatedBox)
+	if got, err := rotated.Tenant(ctx, tn.ID); err != nil || got.Secrets["ledger_token"] != tn.Secrets["ledger_token"] {
+		t.Fatalf("rotated box before reseal: %v", err)
+	}
+	n, err := rotated.ResealTenants(ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("ResealTenants = %d, %v; want 1", n, err)
+	}
+	if n, err := rotated.ResealTenants(ctx); err != nil || n != 0 {
+		t.Fatalf("second ResealTenants = %d, %v; want 0", n, err)
+	}
+	// Now the previous key can go.
+	got, err := New(pool, newOnlyBox).Tenant(ctx, tn.ID)
+	if err != nil || got.Secrets["ledger_token"] != tn.Secrets["ledger_token"] {
+		t.Fatalf("new key only, after reseal: %v", err)
+	}
+	var keyID string
+	if err := pool.QueryRow(ctx, `SELECT key_id FROM tenants WHERE id=$1`, tn.ID).Scan(&keyID); err != nil || keyID != secrets.KeyID(newKey) {
+		t.Fatalf("key_id = %q, %v; want %s", keyID, err, secrets.KeyID(newKey))
+	}
+	// A row sealed with a key the box does not hold is reported, not lost.
+	if err := New(pool, oldBox).UpdateTenant(ctx, tn); err == nil {
+		t.Fatal("the old key alone could update a tenant sealed with the new key")
+	}
+	strangerKey, _ := secrets.ParseKey(secrets.GenerateKey())
+	stranger, _ := secrets.New(strangerKey)
+	if _, err := New(pool, stranger).ResealTenants(ctx); !errors.Is(err, secrets.ErrWrongKey) {
+		t.Fatalf("reseal with an unrelated key: %v, want ErrWrongKey", err)
+	}
+}

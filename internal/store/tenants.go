@@ -161,3 +161,47 @@ func (s *Store) DeleteTenant(ctx context.Context, id string) error {
 	}
 	return nil
 }
+
+// ResealTenants re-encrypts with the current secret key every tenant's
+// secrets that an earlier key sealed (one opened with a previous key of
+// the box), and returns how many it resealed. Run after a key rotation;
+// once it returns, the tenants no longer need the previous key.
+func (s *Store) ResealTenants(ctx context.Context) (int, error) {
+	if s.box == nil {
+		return 0, errors.New("store: no secret key configured (BOKFOR_SECRET_KEY or BOKFOR_SECRET_KEY_FILE)")
+	}
+	n := 0
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT id, secrets FROM tenants WHERE key_id IS DISTINCT FROM $1 ORDER BY id FOR UPDATE`, s.box.KeyID())
+		if err != nil {
+			return err
+		}
+		type row struct {
+			id     string
+			sealed []byte
+		}
+		stale, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (row, error) {
+			var x row
+			return x, r.Scan(&x.id, &x.sealed)
+		})
+		if err != nil {
+			return err
+		}
+		for _, r := range stale {
+			plain, err := s.box.Open(r.sealed, []byte(r.id))
+			if err != nil {
+				return fmt.Errorf("tenant %q secrets: %w (is its key in BOKFOR_SECRET_KEY_PREVIOUS?)", r.id, err)
+			}
+			if _, err := tx.Exec(ctx, `UPDATE tenants SET secrets=$2, key_id=$3, updated_at=now() WHERE id=$1`,
+				r.id, s.box.Seal(plain, []byte(r.id)), s.box.KeyID()); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: reseal tenants: %w", err)
+	}
+	return n, nil
+}

@@ -18,7 +18,6 @@ import (
 	"github.com/bokfor/bokfor/internal/codec"
 	"github.com/bokfor/bokfor/internal/config"
 	"github.com/bokfor/bokfor/internal/logging"
-	"github.com/bokfor/bokfor/internal/secrets"
 	"github.com/bokfor/bokfor/workflows"
 )
 
@@ -57,29 +56,27 @@ func Options(cfg *config.Config, z *zap.Logger, mh client.MetricsHandler) (clien
 
 // PayloadCodec returns the codec that encrypts workflow payloads with a
 // key derived from the configured secret key (BOKFOR_SECRET_KEY or
-// BOKFOR_SECRET_KEY_FILE), or nil when no key is configured (commands that
+// BOKFOR_SECRET_KEY_FILE) that also opens payloads sealed with the keys of
+// BOKFOR_SECRET_KEY_PREVIOUS, or nil when no key is configured (commands that
 // do not bind the secret settings). Workers, starters and every client
 // that reads payloads must share the key.
 func PayloadCodec(cfg *config.Config) (*codec.Codec, error) {
-	var secret []byte
-	var err error
-	switch {
-	case cfg.SecretKey != "":
-		if secret, err = secrets.ParseKey(cfg.SecretKey); err != nil {
-			return nil, &config.SettingError{Setting: config.SetSecretKey, Problem: err.Error()}
-		}
-	case cfg.SecretKeyFile != "":
-		if secret, err = secrets.LoadKeyFile(cfg.SecretKeyFile); err != nil {
-			return nil, &config.SettingError{Setting: config.SetSecretKeyFile, Problem: err.Error()}
-		}
-	default:
+	secret, previous, err := cfg.SecretKeys()
+	if errors.Is(err, config.ErrNoSecretKey) {
 		return nil, nil
 	}
-	key, err := codec.DeriveKey(secret)
 	if err != nil {
 		return nil, err
 	}
-	return codec.New(key)
+	keys := make([][]byte, 0, 1+len(previous))
+	for _, s := range append([][]byte{secret}, previous...) {
+		k, err := codec.DeriveKey(s)
+		if err != nil {
+			return nil, err
+		}
+		keys = append(keys, k)
+	}
+	return codec.New(keys...)
 }
 
 // Dial connects to Temporal and checks the connection.
