@@ -43,6 +43,7 @@ free port; as root it runs as the OS user postgres) and restarts it once mid-run
 	f.Float64Var(&cfg.RefundPct, "refund-share", 0.1, "share of card orders refunded after settlement")
 	f.Float64Var(&cfg.CancelPct, "cancel-share", 0.05, "share of card orders cancelled after booking")
 	f.Float64Var(&cfg.NeverPct, "lost-webhook-share", 0.1, "share of new-order webhooks never delivered")
+	f.Float64Var(&cfg.BadPct, "bad-share", 0.01, "share of orders with bad data the product must park (unconfigured payment module, unmapped VAT rate); at least one if above 0")
 	f.DurationVar(&cfg.Quiescence, "quiescence-timeout", 15*time.Minute, "how long to wait for every order to reach its end state")
 	f.Uint64Var(&cfg.Seed, "seed", 0, "random seed (0: from the clock)")
 	f.StringVar(&cfg.Dir, "dir", "", "directory for logs and the Temporal database (default: a temporary one, removed on success)")

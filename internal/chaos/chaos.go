@@ -31,6 +31,7 @@ import (
 
 	"github.com/bokfor/bokfor/internal/codec"
 	"github.com/bokfor/bokfor/internal/devserver"
+	"github.com/bokfor/bokfor/internal/ledgerdoc"
 	"github.com/bokfor/bokfor/internal/secrets"
 	"github.com/bokfor/bokfor/internal/sim/posim"
 	"github.com/bokfor/bokfor/internal/sim/prestashopsim"
@@ -80,6 +81,11 @@ type Config struct {
 	PostgresRestart bool
 	// PostgresOutage is how long PostgreSQL stays down (default 5 s).
 	PostgresOutage time.Duration
+	// BadPct is the share (0–1) of orders carrying data the product must
+	// park in needs_attention with a reason (default 0.01; at least one
+	// order when above 0): in turn a payment module the tenant does not
+	// configure, and shipping at a VAT rate (6 %) with no account mapping.
+	BadPct float64
 	// RefundPct, CancelPct and NeverPct are the shares (0–1) of orders
 	// refunded, cancelled after booking, and whose new-order webhook is
 	// never delivered (defaults 0.1, 0.05, 0.1).
@@ -156,6 +162,7 @@ func (c *Config) defaults() error {
 	deff(&c.RefundPct, 0.1)
 	deff(&c.CancelPct, 0.05)
 	deff(&c.NeverPct, 0.1)
+	deff(&c.BadPct, 0.01)
 	if c.Quiescence <= 0 {
 		c.Quiescence = 15 * time.Minute
 	}
@@ -228,12 +235,15 @@ func (r *run) uses(ledger string) bool {
 
 // order is one placed order and what the run did to it.
 type order struct {
-	Tenant   int
-	ID       int
-	Module   string
-	Email    string
-	Lastname string
-	SKU      string // of the first line, for refunds
+	Tenant int
+	ID     int
+	Module string
+	// Bad is the kind of injected bad data ("" for a good order) and
+	// WantReason what the parked order's reason must contain.
+	Bad, WantReason string
+	Email           string
+	Lastname        string
+	SKU             string // of the first line, for refunds
 
 	Settle     bool // the invoice is paid in the ledger by the run
 	SettleDone bool
@@ -642,8 +652,38 @@ func getJSON(ctx context.Context, url string, out any) error {
 	return json.NewDecoder(resp.Body).Decode(out)
 }
 
-// placeOrder places order i of tenant ti in its shop.
-func (r *run) placeOrder(ctx context.Context, ti, n int) (*order, error) {
+// The kinds of injected bad data.
+const (
+	badPayment = "unconfigured payment module"
+	badVAT     = "unmapped VAT rate"
+)
+
+// badOrders picks which of the run's orders carry bad data: a BadPct
+// share (at least one when BadPct > 0), none among the first tenth, the
+// kinds in turn.
+func (r *run) badOrders() map[int]string {
+	out := map[int]string{}
+	if r.cfg.BadPct <= 0 {
+		return out
+	}
+	nb := max(1, int(float64(r.cfg.Orders)*r.cfg.BadPct+0.5))
+	first := r.cfg.Orders / 10
+	if nb > r.cfg.Orders-first {
+		nb = r.cfg.Orders - first
+	}
+	kinds := []string{badPayment, badVAT}
+	for len(out) < nb {
+		n := first + r.intn(r.cfg.Orders-first)
+		if _, dup := out[n]; !dup {
+			out[n] = kinds[len(out)%len(kinds)]
+		}
+	}
+	return out
+}
+
+// placeOrder places order n of tenant ti in its shop; bad is the kind
+// of bad data it carries ("" for none).
+func (r *run) placeOrder(ctx context.Context, ti, n int, bad string) (*order, error) {
 	perTenant := max(1, r.cfg.Orders/r.cfg.Tenants)
 	cust := r.intn(max(3, perTenant/4))
 	o := &order{Tenant: ti,
@@ -661,6 +701,22 @@ func (r *run) placeOrder(ctx context.Context, ti, n int) (*order, error) {
 	default:
 		o.Module, in.State = "stripe_official", 2
 	}
+	o.Bad = bad
+	switch bad {
+	case badPayment:
+		// Paid at checkout with a module no chaos tenant configures.
+		o.Module, in.State, o.Settle = "paypal", 2, false
+		o.WantReason = fmt.Sprintf("%s: %q", ledgerdoc.ErrNoPaymentMethod.Error(), "paypal")
+	case badVAT:
+		// Shipping at 6 %: a rate the shop may charge, no tenant maps.
+		o.Module, in.State, o.Settle = "vipps", 2, false
+		in.Shipping = &struct {
+			PriceTaxIncl string `json:"price_tax_incl"`
+			TaxRate      string `json:"tax_rate"`
+			Carrier      int    `json:"carrier"`
+		}{PriceTaxIncl: "79.00", TaxRate: "6"}
+		o.WantReason = tenant.ErrNoVATRule.Error() + ": 6.00 %"
+	}
 	in.Payment, in.Module = o.Module, o.Module
 	rates := []string{"25", "15", "12", "0"}
 	for l := range 1 + r.intn(3) {
@@ -671,7 +727,7 @@ func (r *run) placeOrder(ctx context.Context, ti, n int) (*order, error) {
 		})
 	}
 	o.SKU = in.Lines[0].Reference
-	if o.Module != "ps_wirepayment" {
+	if o.Module != "ps_wirepayment" && bad == "" {
 		switch x := r.float(); {
 		case x < r.cfg.RefundPct:
 			o.Refund = true
@@ -740,7 +796,10 @@ func (r *run) monkey(ctx context.Context, window time.Duration) {
 		}})
 	}
 	if r.cfg.PostgresRestart {
-		acts = append(acts, act{window * 7 / 10, func() {
+		// Midway between two worker kills, so that the running processes,
+		// not only restarted ones, meet the outage.
+		k := r.cfg.WorkerKills + 1
+		acts = append(acts, act{window * time.Duration(2*(k/2)+1) / time.Duration(2*k), func() {
 			if r.pg == nil {
 				r.events.add(func(e *eventLog) { e.pgSkipped = "not restarted: the shared server is not the run's to restart" })
 				r.logf("PostgreSQL not restarted: the server is shared")

@@ -9,8 +9,10 @@ import (
 	"time"
 )
 
-// A short chaos run on real processes: 60 orders over two tenants, two
-// worker SIGKILLs, one starter SIGKILL and one Temporal restart, with API
+// A short chaos run on real processes: 60 orders over two tenants (one on
+// Fiken, one on PowerOffice Go), two of them with bad data the product
+// must park, two worker SIGKILLs, one starter SIGKILL, one Temporal
+// restart and one PostgreSQL restart (a private cluster), with API
 // faults, duplicated, reordered and lost webhooks. Every invariant must
 // hold: one invoice per order with the shop's total, refunds credited once,
 // no duplicates, inbox delivered, no failed workflow, no personal data in
@@ -41,7 +43,7 @@ func TestShortChaosRun(t *testing.T) {
 		Tenants: 2, Orders: 60, Workers: 2, Rate: 6,
 		WorkerKills: 2, StarterRestarts: 1, TemporalRestart: true,
 		SharedPostgres: !private, PostgresRestart: private, PostgresOutage: 3 * time.Second,
-		RefundPct: 0.1, CancelPct: 0.05, NeverPct: 0.1,
+		RefundPct: 0.1, CancelPct: 0.05, NeverPct: 0.1, BadPct: 0.03,
 		Quiescence: 3 * time.Minute, Seed: uint64(time.Now().UnixNano()),
 		Progress: &progress,
 	})
@@ -77,6 +79,11 @@ func TestShortChaosRun(t *testing.T) {
 	for _, name := range []string{"worker SIGKILLs", "starter SIGKILLs", "Temporal dev server restarts", "webhook copies delivered"} {
 		if got[name] == 0 {
 			t.Errorf("%s: none happened", name)
+		}
+	}
+	for _, c := range rep.Orders {
+		if c.Name == "injected bad data" && c.N != 2 {
+			t.Errorf("injected bad data: %d orders, want 2", c.N)
 		}
 	}
 	if got["worker SIGKILLs"] != 2 {

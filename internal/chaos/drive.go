@@ -48,6 +48,7 @@ func (r *run) drive(ctx context.Context) (*Report, error) {
 	go r.followLoop(fctx, pool)
 
 	// Place the orders at the configured rate, round-robin over tenants.
+	bad := r.badOrders()
 	tick := time.NewTicker(time.Duration(float64(time.Second) / r.cfg.Rate))
 	for n := range r.cfg.Orders {
 		select {
@@ -55,7 +56,7 @@ func (r *run) drive(ctx context.Context) (*Report, error) {
 			return nil, ctx.Err()
 		case <-tick.C:
 		}
-		o, err := r.placeOrder(ctx, n%r.cfg.Tenants, n)
+		o, err := r.placeOrder(ctx, n%r.cfg.Tenants, n, bad[n])
 		if err != nil {
 			tick.Stop()
 			return nil, fmt.Errorf("chaos: place order %d: %w", n, err)
@@ -211,6 +212,8 @@ func (r *run) pending(ctx context.Context, pool *pgxpool.Pool) (orders, inbox in
 		}
 		done := false
 		switch {
+		case o.Bad != "":
+			done = state == string(workflows.StateNeedsAttention)
 		case o.Cancel:
 			done = state == string(workflows.StateCancelled)
 		case o.Refund:
