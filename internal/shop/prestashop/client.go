@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/bokfor/bokfor/internal/apierr"
 )
@@ -195,7 +196,7 @@ func errorMessage(b []byte) string {
 		for _, e := range j.Errors {
 			msgs = append(msgs, fmt.Sprintf("[%s] %s", strings.Trim(string(e.Code), `"`), e.Message))
 		}
-		return strings.Join(msgs, "; ")
+		return cleanText(strings.Join(msgs, "; "), 4096)
 	}
 	if root, err := parseXML(b); err == nil {
 		if errs := root.child("errors"); errs != nil {
@@ -210,14 +211,10 @@ func errorMessage(b []byte) string {
 				}
 				msgs = append(msgs, fmt.Sprintf("[%s] %s", code, msg))
 			}
-			return strings.Join(msgs, "; ")
+			return cleanText(strings.Join(msgs, "; "), 4096)
 		}
 	}
-	s := strings.TrimSpace(string(b))
-	if len(s) > 300 {
-		s = s[:300]
-	}
-	return s
+	return cleanText(string(b), 300)
 }
 
 // getJSON reads a resource or list as JSON.
@@ -257,9 +254,41 @@ func (c *Client) get(ctx context.Context, resource, elem string, id int) (object
 	return o, nil
 }
 
-// decodeErr wraps an unreadable answer: the shop spoke, but not as expected.
+// decodeErr wraps an answer that cannot be used. A 2xx body that is no
+// JSON at all (an HTML or PHP error page, XML, a cut-off body) is
+// transient, as for the ledger clients: a read may be repeated and the
+// activity's bounded retries park the order if it stays so. JSON of the
+// wrong shape or with unreadable fields is the shop's data: validation.
 func decodeErr(op string, err error) error {
+	var syn *json.SyntaxError
+	if errors.As(err, &syn) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return &apierr.Error{Kind: apierr.KindTransient, API: apiName, Op: op, Message: "unreadable response (not JSON)", Err: err}
+	}
 	return &apierr.Error{Kind: apierr.KindValidation, API: apiName, Op: op, Message: "unexpected response", Err: err}
+}
+
+// cleanText makes s storable and printable text: invalid UTF-8 becomes
+// U+FFFD, control characters other than newline and tab are dropped (a NUL
+// cannot be stored in PostgreSQL text, where a needs_attention reason
+// ends up), space is trimmed, and the result is cut to at most n bytes on
+// a character boundary.
+func cleanText(s string, n int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 && r != '\n' && r != '\t' || r == 0x7f {
+			return -1
+		}
+		return r
+	}, s)
+	s = strings.TrimSpace(s)
+	if len(s) > n {
+		cut := n
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut]
+	}
+	return s
 }
 
 // filterValue formats an exact-match filter value.

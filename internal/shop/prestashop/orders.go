@@ -54,10 +54,14 @@ func (c *Client) Order(ctx context.Context, orderID int) (*domain.Order, error) 
 			PaidReal:         r.money(o, "total_paid_real"),
 		},
 	}
+	// Read the ids of the related objects before checking: an id that is
+	// no number must fail here, not turn into a lookup of object 0.
+	currencyID, customerID := r.int(o, "id_currency"), r.int(o, "id_customer")
+	invoiceAddr, deliveryAddr, carrierID := r.int(o, "id_address_invoice"), r.int(o, "id_address_delivery"), r.int(o, "id_carrier")
 	if r.err != nil {
 		return nil, decodeErr("GET /api/orders/{id}", r.err)
 	}
-	cur, err := c.Currency(ctx, r.int(o, "id_currency"))
+	cur, err := c.Currency(ctx, currencyID)
 	if err != nil {
 		return nil, fmt.Errorf("order %d currency: %w", orderID, err)
 	}
@@ -65,23 +69,23 @@ func (c *Client) Order(ctx context.Context, orderID int) (*domain.Order, error) 
 	if ord.Lines, err = c.OrderLines(ctx, orderID); err != nil {
 		return nil, err
 	}
-	if cust, err := c.Customer(ctx, r.int(o, "id_customer")); err != nil {
+	if cust, err := c.Customer(ctx, customerID); err != nil {
 		return nil, fmt.Errorf("order %d customer: %w", orderID, err)
 	} else {
 		ord.Customer = *cust
 	}
-	if a, err := c.Address(ctx, r.int(o, "id_address_invoice")); err != nil {
+	if a, err := c.Address(ctx, invoiceAddr); err != nil {
 		return nil, fmt.Errorf("order %d invoice address: %w", orderID, err)
 	} else {
 		ord.Billing = *a
 	}
-	if a, err := c.Address(ctx, r.int(o, "id_address_delivery")); err != nil {
+	if a, err := c.Address(ctx, deliveryAddr); err != nil {
 		return nil, fmt.Errorf("order %d delivery address: %w", orderID, err)
 	} else {
 		ord.Delivery = *a
 	}
-	if cid := r.int(o, "id_carrier"); cid != 0 {
-		car, err := c.Carrier(ctx, cid)
+	if carrierID != 0 {
+		car, err := c.Carrier(ctx, carrierID)
 		if err != nil {
 			return nil, fmt.Errorf("order %d carrier: %w", orderID, err)
 		}

@@ -3,6 +3,7 @@ package psshop
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -38,7 +39,10 @@ func (s *Shop) Order(ctx context.Context, id string) (*domain.Order, error) {
 		return nil, err
 	}
 	o, err := s.c.Order(ctx, n)
-	if apierr.Is(err, apierr.KindNotFound) {
+	// Only the order itself missing is "not found": a deleted customer or
+	// carrier is the order's problem, reported as it is.
+	var ae *apierr.Error
+	if errors.As(err, &ae) && ae.Kind == apierr.KindNotFound && ae.Op == "GET /api/orders/{id}" {
 		return nil, fmt.Errorf("order %s: %w", id, shop.ErrNotFound)
 	}
 	return o, err
