@@ -162,6 +162,14 @@ func TestSaleVoucherIsPostedOnceAndSettledThroughTheCustomerLedger(t *testing.T)
 	if payments != 1 {
 		t.Fatalf("%d payment entries, want 1", payments)
 	}
+	// Once the chart is loaded, a sale is one call.
+	before := l.Client().Requests()
+	if _, err := l.PostDocument(ctx, order(ledgerdoc.KindInvoiceVoucher, "bokfor-demo-v1b"), cust, pids); err != nil {
+		t.Fatal(err)
+	}
+	if n := l.Client().Requests() - before; n != 1 {
+		t.Fatalf("posting took %d calls, want 1", n)
+	}
 }
 
 // TestOnlySelfInvoicingTenantsReadTheCustomerLedger: the watcher's tick

@@ -167,8 +167,17 @@ func TestCustomerLedgerMatchesByReferenceAndExactAmount(t *testing.T) {
 		matched[0].Amount != -matched[1].Amount {
 		t.Fatalf("matched %+v; want the sale and the exact payment sharing one MatchId", matched)
 	}
+	// A payment posted before the sale leaves an open credit that the sale
+	// matches when it comes.
+	post("/v2/Vouchers/BankJournals", ids.payment("pay-3", "ref-3", "50.00"))
+	post("/v2/Vouchers/ManualJournals", ids.sale("sale-3", "ref-3", "50.00"))
+	for _, e := range statementOf(t, r, "&customMatchingReferences=ref-3") {
+		if e.Balance != 0 || e.MatchId == nil {
+			t.Fatalf("sale after its payment: %+v", e)
+		}
+	}
 	// The filters: voucher types, integration-made only.
-	if es := statementOf(t, r, "&voucherTypes=BankJournal"); len(es) != 2 {
+	if es := statementOf(t, r, "&voucherTypes=BankJournal"); len(es) != 3 {
 		t.Fatalf("bank entries %+v", es)
 	}
 	// The control settles sale-2 as the bank feed would: a payment entry
@@ -182,8 +191,8 @@ func TestCustomerLedgerMatchesByReferenceAndExactAmount(t *testing.T) {
 		t.Fatalf("settled sale %+v", es)
 	}
 	all, own := statementOf(t, r, ""), statementOf(t, r, "&onlyCreatedByCurrentIntegration=true")
-	if len(all) != 5 || len(own) != 4 {
-		t.Fatalf("%d entries, %d by the integration; want 5 and 4", len(all), len(own))
+	if len(all) != 7 || len(own) != 6 {
+		t.Fatalf("%d entries, %d by the integration; want 7 and 6", len(all), len(own))
 	}
 	if es := statementOf(t, r, "&lastChangedDateTimeOffsetGreaterThan=2100-01-01T00:00:00Z"); len(es) != 0 {
 		t.Fatalf("changed in the future: %+v", es)
