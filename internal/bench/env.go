@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -173,9 +174,11 @@ type world struct {
 	// unpaidNote is the calls scenario's split of the unpaid case.
 	unpaidNote string
 
-	conns      *app.Connectors
-	stopWorker context.CancelFunc
-	workerDone chan error
+	conns *app.Connectors
+	// signalRetries counts signal-with-starts signalAll had to repeat.
+	signalRetries atomic.Int64
+	stopWorker    context.CancelFunc
+	workerDone    chan error
 }
 
 // benchTenant is one tenant with its own shop simulator and Fiken company.

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"go.uber.org/zap"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/bokfor/bokfor/internal/ledgerdoc"
@@ -91,8 +92,20 @@ func (w *world) signalAll(ctx context.Context, ps []placed, concurrency int) ([]
 	g.SetLimit(max(concurrency, 1))
 	for i, p := range ps {
 		g.Go(func() error {
-			if err := w.signal(gctx, p, "bench-"+p.ID); err != nil {
-				return err
+			// A webhook sender retries a refused delivery; so does the
+			// driver, a few times (the loaded dev server has answered
+			// "namespace not found" for a moment), and counts it.
+			for attempt := 1; ; attempt++ {
+				err := w.signal(gctx, p, "bench-"+p.ID)
+				if err == nil {
+					break
+				}
+				if attempt == 5 || gctx.Err() != nil {
+					return err
+				}
+				w.signalRetries.Add(1)
+				w.env.Log.Warn("signal-with-start refused; retrying", zap.String("order", p.ID), zap.Error(err))
+				time.Sleep(time.Duration(attempt) * time.Second)
 			}
 			accepted[i] = time.Now()
 			return nil

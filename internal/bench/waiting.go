@@ -38,7 +38,10 @@ type WaitingResult struct {
 	// SignalSeconds is until every signal-with-start was accepted;
 	// HandOverSeconds until every order was booked (invoice posted and
 	// sent) and waiting; OrdersPerSecond is Orders ÷ HandOverSeconds.
-	SignalSeconds   float64 `json:"signal_seconds"`
+	SignalSeconds float64 `json:"signal_seconds"`
+	// SignalRetries counts signal-with-starts the driver repeated after
+	// the dev server refused them.
+	SignalRetries   int64   `json:"signal_retries"`
 	HandOverSeconds float64 `json:"hand_over_seconds"`
 	OrdersPerSecond float64 `json:"orders_per_second"`
 	// CPUPerOrderMS is this process's plus the dev server's CPU per order
@@ -117,6 +120,7 @@ func runWaiting(ctx context.Context, env *Env, n int, idle time.Duration, concur
 		return nil, err
 	}
 	res.SignalSeconds = latest(accepted).Sub(u0.at).Seconds()
+	res.SignalRetries = w.signalRetries.Load()
 	wctx, cancel := context.WithTimeout(ctx, time.Duration(n)*time.Second+2*time.Minute)
 	defer cancel()
 	if err := w.waitStatesEvery(wctx, ps, workflows.StateBooked, time.Second); err != nil {
