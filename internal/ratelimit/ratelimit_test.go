@@ -229,8 +229,10 @@ func TestPostgresIntervalPerPrefix(t *testing.T) {
 // the interval without drift — a waiter's lateness past its slot (timer,
 // scheduling, the database round trips) is not added to every interval —
 // and no two starts come closer than the interval less the slack.
+//
+// Not parallel: it measures timing, and its hammering would disturb the
+// timing of the other tests of the package.
 func TestBacklogRunsAtTheInterval(t *testing.T) {
-	t.Parallel()
 	const interval = 150 * time.Millisecond
 	url := pgtest.NewDatabase(t)
 	cases := []struct {
@@ -261,8 +263,12 @@ func TestBacklogRunsAtTheInterval(t *testing.T) {
 			sort.Slice(gaps, func(i, j int) bool { return gaps[i] < gaps[j] })
 			median := gaps[len(gaps)/2]
 			t.Logf("%d starts, gaps %v … %v, median %v", len(starts), gaps[0], gaps[len(gaps)-1], median)
-			if d := median - interval; d < -3*time.Millisecond || d > 3*time.Millisecond {
-				t.Errorf("median gap = %v, want the interval %v within 3ms (no drift)", median, interval)
+			// Booking from the wake time (the old design) added the
+			// database round trips and the timer's overshoot to every gap:
+			// +7 ms on an idle machine, +26 ms on a loaded one. Now a gap
+			// grows only by an overshoot beyond the slack (6 ms here).
+			if d := median - interval; d < -3*time.Millisecond || d > 5*time.Millisecond {
+				t.Errorf("median gap = %v, want the interval %v within 5ms (no drift)", median, interval)
 			}
 		})
 	}
