@@ -80,6 +80,11 @@ func printSync(out io.Writer, r *SyncCostResult) {
 		}
 	})
 	for _, x := range r.Rows {
+		if x.Error != "" {
+			fmt.Fprintf(out, "  %d products: did not complete after %.0f s, %d ledger and %d shop calls: %s\n", x.Products,
+				x.First.Seconds+x.Incremental.Seconds, x.First.LedgerCalls+x.Incremental.LedgerCalls, x.First.ShopCalls+x.Incremental.ShopCalls, x.Error)
+			continue
+		}
 		fmt.Fprintf(out, "  %d products: first run read %d, created %d, updated %d, skipped %d; incremental read %d, updated %d\n", x.Products,
 			x.First.Read, x.First.Created, x.First.Updated, x.First.Skipped, x.Incremental.Read, x.Incremental.Updated)
 	}

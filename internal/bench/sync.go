@@ -50,6 +50,8 @@ type SyncRow struct {
 	CallsPerChanged  float64 `json:"calls_per_changed"`
 	LedgerPerChanged float64 `json:"ledger_calls_per_changed"`
 	ShopPerChanged   float64 `json:"shop_calls_per_changed"`
+	// Error is why this size did not complete (the other sizes still run).
+	Error string `json:"error,omitempty"`
 }
 
 // SyncCostResult is scenario 5: product-sync cost against catalogue size.
@@ -81,8 +83,11 @@ func runSyncCost(ctx context.Context, env *Env, sizes []int) (*SyncCostResult, e
 	for i, n := range sizes {
 		offset.Store(int64(-100 * 24 * time.Hour))
 		row, err := w.syncSize(ctx, w.tenants[i], n, func() { offset.Store(0) })
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		if err != nil {
-			return nil, fmt.Errorf("%d products: %w", n, err)
+			row.Error = err.Error()
 		}
 		res.Rows = append(res.Rows, *row)
 	}
@@ -94,21 +99,22 @@ func runSyncCost(ctx context.Context, env *Env, sizes []int) (*SyncCostResult, e
 // of the prices and runs the incremental sync.
 func (w *world) syncSize(ctx context.Context, t *benchTenant, n int, now func()) (*SyncRow, error) {
 	t0 := time.Now()
+	row := &SyncRow{Products: n}
 	ids, err := seedCatalogue(w.fk, t, n)
 	if err != nil {
-		return nil, err
+		return row, err
 	}
-	row := &SyncRow{Products: n, SeedSeconds: time.Since(t0).Seconds()}
+	row.SeedSeconds = time.Since(t0).Seconds()
 	if row.First, err = w.measureSync(ctx, t); err != nil {
-		return nil, fmt.Errorf("first sync: %w", err)
+		return row, fmt.Errorf("first sync: %w", err)
 	}
 	now()
 	row.Changed, err = w.changePrices(ctx, t, ids)
 	if err != nil {
-		return nil, err
+		return row, err
 	}
 	if row.Incremental, err = w.measureSync(ctx, t); err != nil {
-		return nil, fmt.Errorf("incremental sync: %w", err)
+		return row, fmt.Errorf("incremental sync: %w", err)
 	}
 	if row.Changed > 0 {
 		c := float64(row.Changed)
@@ -193,11 +199,9 @@ func (w *world) measureSync(ctx context.Context, t *benchTenant) (SyncRun, error
 		return SyncRun{}, err
 	}
 	var r activities.SyncResult
-	if err := run.Get(ctx, &r); err != nil {
-		return SyncRun{}, err
-	}
+	err = run.Get(ctx, &r)
 	u1 := readUsage(w.env.DevServerPID, "")
 	return SyncRun{LedgerCalls: w.fk.Stats().Requests - l0, ShopCalls: shopRequests(t.Shop) - s0, Seconds: u1.at.Sub(u0.at).Seconds(),
 		CPUSeconds: (u1.selfCPU - u0.selfCPU + u1.serverCPU - u0.serverCPU).Seconds(),
-		Read:       r.Read, Created: r.Created, Updated: r.Updated, Skipped: r.Skipped}, nil
+		Read:       r.Read, Created: r.Created, Updated: r.Updated, Skipped: r.Skipped}, err
 }
