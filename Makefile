@@ -43,13 +43,24 @@ test: $(TEMPORAL_CLI)
 test-short:
 	$(GO) test -short -count=1 $(PKGS)
 
-# Short fuzz runs of the webhook decoders, which face the internet (CI).
+# Short fuzz runs of every decoder of outside input (docs/badinput.md):
+# package:FuzzTarget pairs, FUZZTIME each (8 × 5 s). Their seed corpora
+# also run in `go test`.
 FUZZTIME ?= 5s
-WEBHOOK_FUZZ := FuzzDecodePrestaShop FuzzDecodeWooCommerce FuzzDecodeShopify
+FUZZ_TARGETS := \
+	./internal/webhook:FuzzDecodePrestaShop \
+	./internal/webhook:FuzzDecodeWooCommerce \
+	./internal/webhook:FuzzDecodeShopify \
+	./internal/shop/psshop:FuzzShopOrder \
+	./internal/ledger/fiken:FuzzErrorBody \
+	./internal/ledger/poweroffice:FuzzErrorBody \
+	./internal/tenant:FuzzParse \
+	./internal/ledgerdoc:FuzzBuild
 
 fuzz:
-	@for f in $(WEBHOOK_FUZZ); do \
-		$(GO) test ./internal/webhook -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) || exit 1; \
+	@for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; f=$${t##*:}; \
+		$(GO) test $$pkg -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) || exit 1; \
 	done
 
 # The full chaos run: 1000 orders through real processes with faults,

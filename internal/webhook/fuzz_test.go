@@ -3,6 +3,7 @@ package webhook
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"testing"
 )
 
@@ -22,6 +23,16 @@ func checkDecoded(t *testing.T, ev Event, err error) {
 	}
 	if ev.Kind == KindOrder && ev.ResourceID == "" {
 		t.Fatalf("order event without order id %+v", ev)
+	}
+	// What is stored as text must be storable (no NUL, valid UTF-8), and
+	// an id is a positive int64 in canonical form.
+	if !printable(ev.Topic) || !printable(ev.DeliveryKey) {
+		t.Fatalf("topic or delivery key is not printable text: %+v", ev)
+	}
+	if ev.ResourceID != "" {
+		if n, err := strconv.ParseInt(ev.ResourceID, 10, 64); err != nil || n <= 0 || strconv.FormatInt(n, 10) != ev.ResourceID {
+			t.Fatalf("resource id %q is not a canonical positive id", ev.ResourceID)
+		}
 	}
 }
 
