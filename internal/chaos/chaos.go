@@ -31,7 +31,9 @@ import (
 
 	"github.com/bokfor/bokfor/internal/codec"
 	"github.com/bokfor/bokfor/internal/devserver"
+	"github.com/bokfor/bokfor/internal/ledger/poweroffice"
 	"github.com/bokfor/bokfor/internal/ledgerdoc"
+	"github.com/bokfor/bokfor/internal/ratelimit"
 	"github.com/bokfor/bokfor/internal/secrets"
 	"github.com/bokfor/bokfor/internal/sim/posim"
 	"github.com/bokfor/bokfor/internal/sim/prestashopsim"
@@ -198,7 +200,10 @@ type run struct {
 	poAddr       string
 	po           *posim.Server // in this process
 	poApp, poSub string        // PowerOffice application and subscription key of every tenant
-	shopAddrs    []string      // per tenant
+	poMu         sync.Mutex
+	poClients    map[string]*poweroffice.Client // the run's own, per tenant
+	poLimiter    ratelimit.Limiter              // of the run's own clients
+	shopAddrs    []string                       // per tenant
 	tenants      []tenantInfo
 
 	temporal *process
@@ -767,6 +772,8 @@ func (r *run) monkey(ctx context.Context, window time.Duration) {
 		at time.Duration
 		do func()
 	}
+	var bg sync.WaitGroup
+	defer bg.Wait()
 	var acts []act
 	for i := range r.cfg.WorkerKills {
 		at := window * time.Duration(i+1) / time.Duration(r.cfg.WorkerKills+1)
@@ -805,14 +812,19 @@ func (r *run) monkey(ctx context.Context, window time.Duration) {
 				r.logf("PostgreSQL not restarted: the server is shared")
 				return
 			}
-			r.logf("stopping PostgreSQL (fast) for %s", r.cfg.PostgresOutage)
-			if err := r.pg.restart(ctx, r.cfg.PostgresOutage); err != nil {
-				r.events.add(func(e *eventLog) { e.pgSkipped = err.Error() })
-				r.logf("PostgreSQL restart failed: %v", err)
-				return
-			}
-			r.events.add(func(e *eventLog) { e.postgres++ })
-			r.logf("PostgreSQL started again")
+			// In the background: the outage must not delay the other faults.
+			bg.Add(1)
+			go func() {
+				defer bg.Done()
+				r.logf("stopping PostgreSQL (fast) for %s", r.cfg.PostgresOutage)
+				if err := r.pg.restart(ctx, r.cfg.PostgresOutage); err != nil {
+					r.events.add(func(e *eventLog) { e.pgSkipped = err.Error() })
+					r.logf("PostgreSQL restart failed: %v", err)
+					return
+				}
+				r.events.add(func(e *eventLog) { e.postgres++ })
+				r.logf("PostgreSQL started again")
+			}()
 		}})
 	}
 	start := time.Now()

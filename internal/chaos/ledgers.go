@@ -12,6 +12,7 @@ import (
 	"github.com/bokfor/bokfor/internal/ledger/fiken"
 	"github.com/bokfor/bokfor/internal/ledger/poweroffice"
 	"github.com/bokfor/bokfor/internal/money"
+	"github.com/bokfor/bokfor/internal/ratelimit"
 	"github.com/bokfor/bokfor/internal/sim/posim"
 )
 
@@ -65,29 +66,95 @@ func (r *run) startPowerOffice(ctx context.Context) error {
 
 // poClient is a PowerOffice client of tenant t's PowerOffice client (the
 // company), on a subscription key of its own so that the run's reads do
-// not use the tenants' request budget.
+// not use the tenants' request budget. One per tenant, kept for the run.
 func (r *run) poClient(t tenantInfo) (*poweroffice.Client, error) {
-	return poweroffice.New(poweroffice.Config{BaseURL: "http://" + r.poAddr + "/v2", ApplicationKey: r.poApp,
-		ClientKey: t.ClientKey, SubscriptionKey: "chaos-checker-sub"})
+	r.poMu.Lock()
+	defer r.poMu.Unlock()
+	if c, ok := r.poClients[t.ID]; ok {
+		return c, nil
+	}
+	if r.poLimiter == nil {
+		// One limiter for the run's clients: they share a subscription key.
+		r.poLimiter = ratelimit.NewLocal(150 * time.Millisecond)
+	}
+	c, err := poweroffice.New(poweroffice.Config{BaseURL: "http://" + r.poAddr + "/v2", ApplicationKey: r.poApp,
+		ClientKey: t.ClientKey, SubscriptionKey: "chaos-checker-sub", Limiter: r.poLimiter})
+	if err != nil {
+		return nil, err
+	}
+	if r.poClients == nil {
+		r.poClients = map[string]*poweroffice.Client{}
+	}
+	r.poClients[t.ID] = c
+	return c, nil
 }
 
 // settleInvoice pays the invoice with document id doc in the tenant's
-// ledger, as the bank would.
+// ledger, as the customer's bank payment would.
 func (r *run) settleInvoice(ctx context.Context, t tenantInfo, doc string) error {
 	if t.Ledger == LedgerFiken {
 		return postJSON(ctx, "http://"+r.fikenAddr+"/_sim/invoices/"+doc+"/settle", map[string]any{}, nil)
 	}
+	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	return r.payPowerOffice(cctx, t, doc)
+}
+
+// payPowerOffice pays a PowerOffice invoice in full with a bank journal
+// voucher from the bank account (1920) against the customer's sub-ledger,
+// with the invoice's matching reference and number: what a bank
+// reconciliation posts, and it stays within the tenant's PowerOffice
+// client. (posim's /_sim/invoices/{invoiceNo}/settle cannot be used:
+// invoice numbers are per client, so with two PowerOffice tenants it pays
+// whichever client's invoice with that number it finds first.) The
+// voucher's own reference keeps it to one payment; a lost answer is
+// resolved by reading the invoice again.
+func (r *run) payPowerOffice(ctx context.Context, t tenantInfo, doc string) error {
 	c, err := r.poClient(t)
 	if err != nil {
 		return err
 	}
-	cctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-	defer cancel()
-	inv, err := c.GetOutgoingInvoice(cctx, doc) // not there while PowerOffice is still making it
+	inv, err := c.GetOutgoingInvoice(ctx, doc) // not there while PowerOffice is still making it
+	if err != nil || inv.Paid() {
+		return err
+	}
+	if inv.Balance == nil || *inv.Balance <= 0 {
+		return fmt.Errorf("chaos: invoice %s has nothing to pay (balance %v)", doc, inv.Balance)
+	}
+	cu, err := c.GetCustomer(ctx, inv.CustomerID)
 	if err != nil {
 		return err
 	}
-	return postJSON(ctx, fmt.Sprintf("http://%s/_sim/invoices/%d/settle", r.poAddr, inv.InvoiceNo), map[string]any{}, nil)
+	accts, err := c.GeneralLedgerAccounts(ctx, 1920)
+	if err != nil {
+		return err
+	}
+	var bank *poweroffice.GeneralLedgerAccount
+	for i := range accts {
+		if accts[i].AccountNo == 1920 {
+			bank = &accts[i]
+		}
+	}
+	if bank == nil {
+		return fmt.Errorf("chaos: %s has no bank account 1920", t.ID)
+	}
+	date := time.Now().Format("2006-01-02")
+	amount := *inv.Balance
+	_, err = c.PostBankVoucher(ctx, poweroffice.BankVoucherPost{VoucherDate: date, CurrencyCode: "NOK",
+		Description: "Innbetaling faktura " + strconv.FormatInt(inv.InvoiceNo, 10), ExternalImportReference: "chaos-bank-" + inv.ID,
+		VoucherLines: []poweroffice.BankVoucherLine{
+			{AccountID: bank.ID, VatID: bank.VatCodeID, CurrencyAmount: amount, PostingDate: date, Description: "Innbetaling"},
+			{AccountID: cu.SubledgerAccountID, VatID: bank.VatCodeID, CurrencyAmount: -amount, PostingDate: date, Description: "Innbetaling",
+				CustomMatchingReference: inv.CustomMatchingReference, InvoiceNo: strconv.FormatInt(inv.InvoiceNo, 10)},
+		}})
+	if err != nil {
+		// A lost answer or a repeat: the invoice tells.
+		if again, gerr := c.GetOutgoingInvoice(ctx, doc); gerr == nil && again.Paid() {
+			return nil
+		}
+		return err
+	}
+	return nil
 }
 
 // ledgerDoc is an invoice or credit note as the checks see it.
