@@ -344,7 +344,7 @@ func Build(tenantID string, s *tenant.Settings, o *domain.Order) (*Document, err
 // computation can overflow.
 const (
 	MaxAmount   money.Ore = 1_000_000_000_000
-	MaxQuantity           = 1_000_000
+	MaxQuantity int       = 1_000_000
 )
 
 // checkRanges refuses an order with an amount or quantity no shop order
