@@ -2,6 +2,7 @@ package posim
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 )
@@ -74,26 +75,52 @@ func (s *Server) handleSetFaults(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, f)
 }
 
-// SettleInvoice pays the invoice with this number in full (in whichever
-// client holds it) and reports whether it was found and open.
-func (s *Server) SettleInvoice(invoiceNo int64) bool {
+// ErrAmbiguousInvoice means several clients hold an open invoice with
+// the number asked for (each client has its own number series): the
+// client must be named.
+var ErrAmbiguousInvoice = errors.New("several clients hold an open invoice with this number")
+
+// SettleInvoice pays the open invoice with this number in full, in the
+// client with clientKey or, when clientKey is "", in the only client that
+// holds one; it reports whether it found one.
+func (s *Server) SettleInvoice(clientKey string, invoiceNo int64) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, cl := range s.clients {
+	now := s.opts.Now()
+	var found []*invoice
+	for key, cl := range s.clients {
+		if clientKey != "" && key != clientKey {
+			continue
+		}
 		for _, inv := range cl.invoices {
-			if inv.InvoiceNo == invoiceNo && inv.Balance != 0 && inv.ready(s.opts.Now()) {
-				inv.Balance = 0
-				inv.BalanceChanged = s.opts.Now()
-				return true
+			if inv.InvoiceNo == invoiceNo && inv.Balance != 0 && inv.ready(now) {
+				found = append(found, inv)
 			}
 		}
 	}
-	return false
+	switch len(found) {
+	case 0:
+		return false, nil
+	case 1:
+		found[0].Balance, found[0].BalanceChanged = 0, now
+		return true, nil
+	default:
+		return false, ErrAmbiguousInvoice
+	}
 }
 
+// handleSettle is POST /_sim/invoices/{invoiceNo}/settle[?client=KEY].
 func (s *Server) handleSettle(w http.ResponseWriter, r *http.Request) {
 	no, err := strconv.ParseInt(r.PathValue("invoiceNo"), 10, 64)
-	if err != nil || !s.SettleInvoice(no) {
+	ok := false
+	if err == nil {
+		ok, err = s.SettleInvoice(r.URL.Query().Get("client"), no)
+	}
+	switch {
+	case errors.Is(err, ErrAmbiguousInvoice):
+		writeProblem(w, http.StatusConflict, "Ambiguous invoice", err.Error()+": name it with ?client=<client key>")
+		return
+	case !ok:
 		writeProblem(w, http.StatusNotFound, "Object(s) not found", "no open invoice with InvoiceNo = "+r.PathValue("invoiceNo"))
 		return
 	}

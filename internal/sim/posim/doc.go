@@ -33,8 +33,10 @@
 // The control API under /_sim/ is shared with the other simulators:
 // GET /_sim/stats, GET|POST /_sim/faults (error_rate, timeout_rate,
 // drop_after_commit_rate, latency_ms, max_faults, writes_only),
-// POST /_sim/reset, POST /_sim/invoices/{invoiceNo}/settle, which pays
-// an invoice in full as if the bank had matched a payment, and
+// POST /_sim/reset, POST /_sim/invoices/{invoiceNo}/settle[?client=KEY],
+// which pays an invoice in full as if the bank had matched a payment
+// (invoice numbers are per client: when several clients hold an open
+// invoice with the number, it answers 409 until the client is named), and
 // POST /_sim/customerledger/{reference}/settle, which does the same for
 // the open customer ledger entry (a manual journal's sale) carrying that
 // CustomMatchingReference.

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -224,4 +225,54 @@ func TestControlAPI(t *testing.T) {
 func itoa(n int64) string {
 	b, _ := json.Marshal(n)
 	return string(bytes.TrimSpace(b))
+}
+
+// Each client has its own invoice numbers: settling number 100001 when
+// two clients hold one must name the client, and touches only that one.
+func TestSettleNamesTheClientWhenNumbersCollide(t *testing.T) {
+	t.Parallel()
+	r := newRaw(t, posim.Options{DisableRateLimits: true})
+	invoice := func(clientKey string) string {
+		r.login("sub", "app", clientKey)
+		_, _, cbody := r.do("POST", "/v2/Customers", "sub", `{"IsPerson":true,"LastName":"Nordmann"}`, nil)
+		_, _, pbody := r.do("POST", "/v2/Products", "sub", `{"Name":"Kopp","Code":"K","StandardSalesAccount":3000}`, nil)
+		var c, p struct{ Id int64 }
+		_ = json.Unmarshal(cbody, &c)
+		_ = json.Unmarshal(pbody, &p)
+		status, _, sobody := r.do("POST", "/v2/SalesOrders/Complete", "sub",
+			`{"CustomerId":`+itoa(c.Id)+`,"SalesOrderLines":[{"ProductId":`+itoa(p.Id)+`,"Quantity":1,"ProductUnitPrice":100}]}`, nil)
+		var so struct{ Id string }
+		if err := json.Unmarshal(sobody, &so); status != 201 || err != nil {
+			t.Fatalf("%s: sales order %d %s", clientKey, status, sobody)
+		}
+		if status, _, b := r.do("POST", "/v2/SalesOrders/"+so.Id+"/createAndSendInvoice", "sub", `{"DeliveryType":"PdfPrintForDownload"}`, nil); status != 202 {
+			t.Fatalf("%s: invoice %d %s", clientKey, status, b)
+		}
+		return so.Id
+	}
+	first, second := invoice("client-a"), invoice("client-b")
+	post := func(path string) int {
+		status, _, _ := r.do("POST", path, "", "", nil)
+		return status
+	}
+	if s := post("/_sim/invoices/100001/settle"); s != 409 {
+		t.Fatalf("ambiguous settle: %d, want 409", s)
+	}
+	if s := post("/_sim/invoices/100001/settle?client=client-b"); s != 200 {
+		t.Fatalf("settle in client-b: %d", s)
+	}
+	balance := func(clientKey, id string) string {
+		r.login("sub", "app", clientKey)
+		_, _, b := r.do("GET", "/v2/OutgoingInvoices/"+id, "sub", "", nil)
+		var inv struct{ Balance float64 }
+		_ = json.Unmarshal(b, &inv)
+		return strconv.FormatFloat(inv.Balance, 'f', 2, 64)
+	}
+	if a, b := balance("client-a", first), balance("client-b", second); a != "125.00" || b != "0.00" {
+		t.Fatalf("balances after settling client-b's invoice: client-a %s (want 125.00), client-b %s (want 0.00)", a, b)
+	}
+	// Now only client-a's is open: the number alone is enough.
+	if s := post("/_sim/invoices/100001/settle"); s != 200 {
+		t.Fatalf("settle the last open one: %d", s)
+	}
 }
