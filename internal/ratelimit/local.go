@@ -17,8 +17,9 @@ type Local struct {
 type localKey struct {
 	sem      chan struct{} // capacity 1: the in-flight slot
 	mu       sync.Mutex
-	nextAt   time.Time // earliest next start
-	deferred time.Time // end of the latest Defer
+	nextAt   time.Time   // earliest next start
+	deferred time.Time   // end of the latest Defer
+	recent   []time.Time // ends of the last requests, for a window
 }
 
 // NewLocal returns an in-process limiter spacing request starts at least
@@ -55,13 +56,29 @@ func (l *Local) lock(ctx context.Context, key string) (func(), error) {
 
 // Acquire takes the key's in-flight slot and waits for its pacing. Like
 // Postgres it books the slot from the previous one (not from when it
-// wakes) and pushes the next slot only by an overshoot beyond the slack.
+// wakes), pushes the next slot only by an overshoot beyond the slack and
+// keeps the key's rolling window (windowFor).
 func (l *Local) Acquire(ctx context.Context, key string) (func(), error) {
 	release, err := l.lock(ctx, key)
 	if err != nil {
 		return nil, err
 	}
 	s := l.key(key)
+	n, w := windowFor(key)
+	if n > 0 {
+		unlock := release
+		release = func() {
+			// The request is over: its entry becomes its end.
+			s.mu.Lock()
+			if k := len(s.recent) - 1; k >= 0 {
+				if now := time.Now(); now.After(s.recent[k]) {
+					s.recent[k] = now
+				}
+			}
+			s.mu.Unlock()
+			unlock()
+		}
+	}
 	for {
 		s.mu.Lock()
 		now := time.Now()
@@ -69,7 +86,18 @@ func (l *Local) Acquire(ctx context.Context, key string) (func(), error) {
 		if s.nextAt.After(now) {
 			slot = s.nextAt
 		}
+		if n > 0 && len(s.recent) >= n {
+			if t := s.recent[len(s.recent)-n].Add(w); t.After(slot) {
+				slot = t
+			}
+		}
 		s.nextAt = slot.Add(l.interval)
+		if n > 0 {
+			s.recent = append(s.recent, slot)
+			if len(s.recent) > n {
+				s.recent = append(s.recent[:0], s.recent[len(s.recent)-n:]...)
+			}
+		}
 		s.mu.Unlock()
 		if !slot.After(now) {
 			return release, nil

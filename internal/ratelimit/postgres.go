@@ -14,17 +14,20 @@ import (
 
 // Schema is the DDL of the table the Postgres limiter keeps its pacing in:
 // next_at is the key's next allowed start, last_request_at the start
-// booked last, deferred_until the end of the latest Defer. It is
-// idempotent (it also adds deferred_until to a table made by an older
-// version) and may be copied into the store's migrations.
+// booked last, deferred_until the end of the latest Defer, recent the ends
+// of the last requests of a key with a rolling window (see windowFor). It
+// is idempotent (it also adds the newer columns to a table made by an
+// older version) and may be copied into the store's migrations.
 const Schema = `CREATE TABLE IF NOT EXISTS rate_slots (
 	key             text PRIMARY KEY,
 	next_at         timestamptz NOT NULL DEFAULT now(),
 	last_request_at timestamptz,
 	requests        bigint NOT NULL DEFAULT 0,
-	deferred_until  timestamptz
+	deferred_until  timestamptz,
+	recent          timestamptz[]
 );
-ALTER TABLE rate_slots ADD COLUMN IF NOT EXISTS deferred_until timestamptz`
+ALTER TABLE rate_slots ADD COLUMN IF NOT EXISTS deferred_until timestamptz;
+ALTER TABLE rate_slots ADD COLUMN IF NOT EXISTS recent timestamptz[]`
 
 // setupLockID serialises concurrent Setup calls: CREATE TABLE IF NOT
 // EXISTS is not safe against itself in PostgreSQL.
@@ -137,9 +140,21 @@ func (p *Postgres) Acquire(ctx context.Context, key string) (func(), error) {
 		localRelease()
 		return nil, fmt.Errorf("ratelimit: advisory lock: %w", err)
 	}
+	winN, _ := windowFor(key)
 	release := func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
+		if winN > 0 {
+			// The request is over: its entry in recent becomes its end, a
+			// time after the API saw it arrive.
+			if _, err := conn.Exec(ctx, `
+				UPDATE rate_slots SET recent = recent[1:cardinality(recent)-1] || GREATEST(recent[cardinality(recent)], statement_timestamp())
+				WHERE key = $1 AND cardinality(recent) > 0`, key); err != nil {
+				// Unrecorded, the entry keeps the start time: the window
+				// is then measured from the start, as by a crashed holder.
+				_ = conn.Conn().Close(ctx)
+			}
+		}
 		if _, err := conn.Exec(ctx, "SELECT pg_advisory_unlock($1)", id); err != nil {
 			_ = conn.Conn().Close(ctx)
 		}
@@ -167,22 +182,41 @@ func (p *Postgres) Acquire(ctx context.Context, key string) (func(), error) {
 // the next slot: after the wait next_at becomes at least now + interval -
 // slack, so two starts are never closer than interval - slack (less one
 // round trip to the database) whatever the delays.
+//
+// A key with a rolling window of n requests per w (Fiken: 4 per second)
+// also waits until w after the end of the request n back. The API saw
+// that request arrive before it answered, and sees this one after its
+// start, so no window of w at the API ever holds more than n arrivals,
+// whatever the delays on the way (client, network) — the interval alone
+// cannot promise that.
 func (p *Postgres) pace(ctx context.Context, conn *pgx.Conn, key string) error {
 	interval := p.intervalFor(key)
 	ivMS := float64(interval) / float64(time.Millisecond)
 	minGapMS := float64(interval-slackFor(interval)) / float64(time.Millisecond)
+	winN, win := windowFor(key)
+	winMS := float64(win) / float64(time.Millisecond)
 	for {
 		// statement_timestamp() is one instant for the whole statement and
 		// not later than its execution, so the wait errs on the long side.
+		// The slot: the key's next_at, now, and with a window of n
+		// requests per w the end of the request n back plus w. recent
+		// gets the slot (its end replaces it on release) and keeps n.
+		const slot = `GREATEST(s.next_at, statement_timestamp(),
+			CASE WHEN $3::int > 0 AND cardinality(s.recent) >= $3::int
+				THEN s.recent[cardinality(s.recent) - $3::int + 1] + make_interval(secs => $4::float8 / 1000) END)`
 		var waitMS float64
 		err := conn.QueryRow(ctx, `
-			INSERT INTO rate_slots AS s (key, next_at, last_request_at, requests)
-			VALUES ($1, statement_timestamp() + make_interval(secs => $2::float8 / 1000), statement_timestamp(), 1)
+			INSERT INTO rate_slots AS s (key, next_at, last_request_at, requests, recent)
+			VALUES ($1, statement_timestamp() + make_interval(secs => $2::float8 / 1000), statement_timestamp(), 1,
+				CASE WHEN $3::int > 0 THEN ARRAY[statement_timestamp()] END)
 			ON CONFLICT (key) DO UPDATE SET
-				last_request_at = GREATEST(s.next_at, statement_timestamp()),
-				next_at = GREATEST(s.next_at, statement_timestamp()) + make_interval(secs => $2::float8 / 1000),
-				requests = s.requests + 1
-			RETURNING EXTRACT(EPOCH FROM last_request_at - statement_timestamp())::float8 * 1000`, key, ivMS).Scan(&waitMS)
+				last_request_at = `+slot+`,
+				next_at = `+slot+` + make_interval(secs => $2::float8 / 1000),
+				requests = s.requests + 1,
+				recent = CASE WHEN $3::int > 0 THEN
+					(COALESCE(s.recent, '{}') || `+slot+`)[GREATEST(COALESCE(cardinality(s.recent), 0) + 2 - $3::int, 1):]
+				END
+			RETURNING EXTRACT(EPOCH FROM last_request_at - statement_timestamp())::float8 * 1000`, key, ivMS, winN, winMS).Scan(&waitMS)
 		if err != nil {
 			return fmt.Errorf("ratelimit: book slot: %w", err)
 		}
