@@ -8,9 +8,11 @@ import (
 	"github.com/bokfor/bokfor/internal/ledger/poweroffice"
 )
 
-// FindCreditNote finds the credit note carrying reference (its outgoing
-// invoice, or the credit sales order not invoiced yet; of a sale voucher,
-// its reversing manual journal).
+// FindCreditNote finds the credit note carrying reference: its outgoing
+// credit note (of a sale voucher, its reversing manual journal). A credit
+// sales order that an interrupted attempt created but did not invoice is
+// reported missing, so that the next PostCreditNote adopts and invoices it
+// (its create is refused as a duplicate) rather than leaving it half made.
 func (l *Ledger) FindCreditNote(ctx context.Context, invoiceID string, reference string) (*ledger.Posted, error) {
 	if err := l.ready(ctx); err != nil {
 		return nil, err
@@ -18,7 +20,14 @@ func (l *Ledger) FindCreditNote(ctx context.Context, invoiceID string, reference
 	if id, ok := voucherID(invoiceID); ok {
 		return l.findVoucherCredit(ctx, id, reference)
 	}
-	return l.find(ctx, reference)
+	p, err := l.find(ctx, reference)
+	if err != nil {
+		return nil, err
+	}
+	if p.Number == "" {
+		return nil, ledger.ErrNotFound
+	}
+	return p, nil
 }
 
 // PostCreditNote posts a sales order with negated lines related to the

@@ -3,6 +3,7 @@ package poledger_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http/httptest"
 	"strings"
 	"sync/atomic"
@@ -329,5 +330,68 @@ func TestAsynchronousInvoicingIsWaitedFor(t *testing.T) {
 	}
 	if invs := invoicesFor(t, l, d.Reference); len(invs) != 1 || !invs[0].Paid() {
 		t.Fatalf("invoices %+v: want exactly one, paid", invs)
+	}
+}
+
+// TestCreditNoteResumesAfterLostResponses: when the credit sales order's
+// answer (or its invoicing's) is lost, the retry must not take the
+// uninvoiced credit sales order for the credit note (found by the chaos
+// run): FindCreditNote reports it missing and PostCreditNote finishes it,
+// leaving exactly one credit note and no uninvoiced sales order.
+func TestCreditNoteResumesAfterLostResponses(t *testing.T) {
+	t.Parallel()
+	for _, drops := range []int{1, 2} {
+		t.Run(fmt.Sprintf("%d lost", drops), func(t *testing.T) {
+			t.Parallel()
+			l, sim := newLedger(t)
+			ctx := context.Background()
+			d := order(ledgerdoc.KindInvoice, "bokfor-demo-credited")
+			cust, pids := setup(t, l, d)
+			p, err := l.PostDocument(ctx, d, cust, pids)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := l.SendInvoice(ctx, *p, "email"); err != nil {
+				t.Fatal(err)
+			}
+			cn := ledger.CreditNote{Reference: d.Reference + "-credit-1", InvoiceID: p.ID, IssueDate: "2026-11-22", Full: true}
+			sim.SetFaults(posim.Faults{DropAfterCommitRate: 1, MaxFaults: drops})
+			var note *ledger.Posted
+			for attempt := 0; attempt < 6 && note == nil; attempt++ {
+				if f, ferr := l.FindCreditNote(ctx, p.ID, cn.Reference); ferr == nil {
+					note = f
+					break
+				} else if !errors.Is(ferr, ledger.ErrNotFound) {
+					t.Fatalf("attempt %d: find: %v", attempt, ferr)
+				}
+				n, perr := l.PostCreditNote(ctx, cn)
+				if perr == nil {
+					note = n
+				} else if !apierr.Is(perr, apierr.KindAmbiguous) && !apierr.Is(perr, apierr.KindTransient) {
+					t.Fatalf("attempt %d: post: %v", attempt, perr)
+				}
+			}
+			if note == nil || note.Number == "" || note.Gross != -int64(d.Gross) {
+				t.Fatalf("credit note %+v; want one invoiced, of %s", note, -d.Gross)
+			}
+			notes := 0
+			for _, inv := range invoicesFor(t, l, cn.Reference) {
+				if inv.VoucherType == "OutgoingCreditNote" {
+					notes++
+				}
+			}
+			if notes != 1 {
+				t.Fatalf("%d credit notes carry %s, want 1", notes, cn.Reference)
+			}
+			own, err := l.Client().ListOwnSalesOrders(ctx, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, so := range own {
+				if so.ExternalImportReference == cn.Reference && so.SalesOrderStatus != "Invoiced" {
+					t.Fatalf("credit sales order %s left %s", so.ID, so.SalesOrderStatus)
+				}
+			}
+		})
 	}
 }
