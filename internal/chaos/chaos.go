@@ -778,11 +778,18 @@ func (r *run) monkey(ctx context.Context, window time.Duration) {
 	for i := range r.cfg.WorkerKills {
 		at := window * time.Duration(i+1) / time.Duration(r.cfg.WorkerKills+1)
 		acts = append(acts, act{at, func() {
-			w := r.workers[r.intn(len(r.workers))]
-			if w.signal(syscall.SIGKILL) {
-				r.events.add(func(e *eventLog) { e.workerKill++ })
-				r.logf("SIGKILL %s", w.name)
+			// A random worker; if it is between restarts (it exits at
+			// once while Temporal or PostgreSQL is down), the next one.
+			first := r.intn(len(r.workers))
+			for j := range r.workers {
+				w := r.workers[(first+j)%len(r.workers)]
+				if w.signal(syscall.SIGKILL) {
+					r.events.add(func(e *eventLog) { e.workerKill++ })
+					r.logf("SIGKILL %s", w.name)
+					return
+				}
 			}
+			r.logf("no worker running to SIGKILL")
 		}})
 	}
 	for i := range r.cfg.StarterRestarts {
