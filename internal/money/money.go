@@ -6,6 +6,7 @@ package money
 import (
 	"errors"
 	"fmt"
+	"math/bits"
 	"strconv"
 	"strings"
 )
@@ -165,10 +166,13 @@ func Allocate(total Ore, weights []Ore) []Ore {
 	var given int64
 	rems := make([]rem, len(weights))
 	for i, w := range weights {
-		p := t * int64(w)
-		parts[i] = Ore(p / sum)
-		given += p / sum
-		rems[i] = rem{i, p % sum}
+		// t × w can overflow int64: multiply and divide in 128 bits (the
+		// quotient is at most t, so it fits).
+		hi, lo := bits.Mul64(uint64(t), uint64(w))
+		q, r := bits.Div64(hi, lo, uint64(sum))
+		parts[i] = Ore(q)
+		given += int64(q)
+		rems[i] = rem{i, int64(r)}
 	}
 	// Hand out the remaining øre to the largest remainders, ties by index.
 	for left := t - given; left > 0; left-- {

@@ -2,6 +2,7 @@ package money
 
 import (
 	"errors"
+	"slices"
 	"testing"
 )
 
@@ -119,4 +120,33 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("round trip %q -> %d -> %q -> %d, %v", s, o, o.String(), back, err)
 		}
 	})
+}
+
+// Totals and weights whose product overflows int64 are split exactly
+// (the product used to overflow and the hand-out loop never ended).
+func TestAllocateHugeAmounts(t *testing.T) {
+	t.Parallel()
+	const big = Ore(4_000_000_000_000_000_000)
+	tests := []struct {
+		total   Ore
+		weights []Ore
+		want    []Ore
+	}{
+		{big, []Ore{big, big}, []Ore{big / 2, big / 2}},
+		{-big, []Ore{1, big}, []Ore{-1, -big + 1}},
+		{big + 1, []Ore{big, big, big}, nil},
+	}
+	for _, tt := range tests {
+		got := Allocate(tt.total, tt.weights)
+		var sum Ore
+		for _, p := range got {
+			sum += p
+		}
+		if sum != tt.total {
+			t.Errorf("Allocate(%d, %v) = %v, sums to %d", tt.total, tt.weights, got, sum)
+		}
+		if tt.want != nil && !slices.Equal(got, tt.want) {
+			t.Errorf("Allocate(%d, %v) = %v, want %v", tt.total, tt.weights, got, tt.want)
+		}
+	}
 }

@@ -139,10 +139,10 @@ func FuzzErrorBody(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body []byte, ra string) {
 		m := errorMessage(body)
-		if !utf8.ValidString(m) || strings.ContainsRune(m, 0) || len(m) > maxMessage {
-			t.Fatalf("message %q is not clean text of at most %d bytes", m, maxMessage)
+		if !utf8.ValidString(m) || strings.ContainsRune(m, 0) || len(m) > apierr.MaxMessage {
+			t.Fatalf("message %q is not clean text of at most %d bytes", m, apierr.MaxMessage)
 		}
-		if d := retryAfter(ra); d < 0 || d > maxRetryAfter {
+		if d := apierr.ParseRetryAfter(ra); d < 0 || d > apierr.MaxRetryAfter {
 			t.Fatalf("retryAfter(%q) = %v", ra, d)
 		}
 	})

@@ -15,7 +15,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -289,74 +288,26 @@ func (c *Client) once(ctx context.Context, req request, body []byte, ct string) 
 		kind = apierr.KindAmbiguous
 	}
 	e := fail(kind, hresp.StatusCode, errorMessage(data), nil)
-	if d := retryAfter(hresp.Header.Get("Retry-After")); d > 0 {
+	if d := apierr.ParseRetryAfter(hresp.Header.Get("Retry-After")); d > 0 {
 		e.RetryAfter = d
 	}
 	return resp, nil, e
 }
 
-// maxMessage caps the length of an error message kept from a body.
-const maxMessage = 4096
-
-// maxRetryAfter caps the wait a Retry-After header may ask for: a broken
-// or hostile value must not stall the company's requests for days.
-const maxRetryAfter = 10 * time.Minute
-
 // errorMessage returns Fiken's explanation from an error body: the
 // error_description or message of a JSON object when present, else the
 // body as text, verbatim (trimmed, capped at 4 KiB), made storable text
-// (cleanText): it ends up in an order's needs_attention reason.
+// (apierr.CleanText): it ends up in an order's needs_attention reason.
 func errorMessage(data []byte) string {
 	var obj map[string]any
 	if json.Unmarshal(data, &obj) == nil {
 		for _, k := range []string{"error_description", "message", "error"} {
 			if s, ok := obj[k].(string); ok && s != "" {
-				return cleanText(s, maxMessage)
+				return apierr.CleanText(s, apierr.MaxMessage)
 			}
 		}
 	}
-	return cleanText(string(data), maxMessage)
-}
-
-// cleanText makes s storable and printable text: invalid UTF-8 becomes
-// U+FFFD, control characters other than newline and tab are dropped (a NUL
-// cannot be stored in PostgreSQL text), surrounding space is trimmed, and
-// the result is cut to at most n bytes on a character boundary.
-func cleanText(s string, n int) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 && r != '\n' && r != '\t' || r == 0x7f {
-			return -1
-		}
-		return r
-	}, s)
-	s = strings.TrimSpace(s)
-	if len(s) > n {
-		cut := n
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		s = s[:cut]
-	}
-	return s
-}
-
-// retryAfter parses a Retry-After header (seconds or HTTP date) into a wait
-// between 0 and maxRetryAfter.
-func retryAfter(v string) time.Duration {
-	var d time.Duration
-	if n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil {
-		if n <= 0 {
-			return 0
-		}
-		if n >= int64(maxRetryAfter/time.Second) {
-			return maxRetryAfter
-		}
-		d = time.Duration(n) * time.Second
-	} else if t, err := http.ParseTime(v); err == nil {
-		d = time.Until(t)
-	}
-	return min(max(d, 0), maxRetryAfter)
+	return apierr.CleanText(string(data), apierr.MaxMessage)
 }
 
 // sleep waits d or until ctx ends.

@@ -333,23 +333,18 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// retryAfter reads Retry-After (seconds or HTTP date), else APIM's
-// "Try again in N seconds." message.
+// retryAfter reads Retry-After (seconds or HTTP date, capped at
+// apierr.MaxRetryAfter), else APIM's "Try again in N seconds." message.
 func retryAfter(header, msg string) time.Duration {
-	if header != "" {
-		if n, err := strconv.Atoi(header); err == nil && n >= 0 {
-			return time.Duration(n) * time.Second
-		}
-		if t, err := http.ParseTime(header); err == nil {
-			return time.Until(t)
-		}
+	if d := apierr.ParseRetryAfter(header); d > 0 {
+		return d
 	}
 	const marker = "Try again in "
 	if i := strings.Index(msg, marker); i >= 0 {
 		rest := msg[i+len(marker):]
 		if j := strings.IndexByte(rest, ' '); j > 0 {
 			if n, err := strconv.Atoi(rest[:j]); err == nil && n >= 0 {
-				return time.Duration(n) * time.Second
+				return min(time.Duration(n)*time.Second, apierr.MaxRetryAfter)
 			}
 		}
 	}

@@ -2,7 +2,10 @@ package poweroffice
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
+
+	"github.com/bokfor/bokfor/internal/apierr"
 )
 
 // ProblemDetails is PowerOffice's RFC 7807 error body (PascalCase in the
@@ -15,40 +18,74 @@ type ProblemDetails struct {
 	Instance string `json:"Instance,omitempty"`
 }
 
-// errorMessage returns PowerOffice's explanation: "title: detail" of a
-// ProblemDetails, the message of an APIM throttling body, the
-// error_description of an OAuth error, else the body as text (capped).
+// errorMessage returns PowerOffice's explanation, made storable text
+// (apierr.CleanText; it may become an order's needs_attention reason):
+// "title: detail" of a ProblemDetails, with the field errors of an
+// ASP.NET ValidationProblemDetails ("errors": {"Field": ["…"]}) appended,
+// since they name the field; the message of an APIM throttling body; the
+// error_description of an OAuth error; else the body as text (capped).
 func errorMessage(data []byte) string {
 	var obj map[string]any
 	if json.Unmarshal(data, &obj) == nil {
-		get := func(k string) string {
+		field := func(k string) any {
 			for key, v := range obj {
 				if strings.EqualFold(key, k) {
-					if s, ok := v.(string); ok {
-						return s
-					}
+					return v
 				}
 			}
-			return ""
+			return nil
 		}
-		title, detail := get("title"), get("detail")
-		switch {
-		case title != "" && detail != "":
-			return title + ": " + detail
-		case title != "" || detail != "":
-			return title + detail
+		get := func(k string) string {
+			s, _ := field(k).(string)
+			return s
+		}
+		msg := strings.TrimSuffix(get("title")+": "+get("detail"), ": ")
+		msg = strings.TrimPrefix(msg, ": ")
+		if errs := fieldErrors(field("errors")); errs != "" {
+			msg = strings.TrimPrefix(msg+"; "+errs, "; ")
+		}
+		if msg != "" {
+			return apierr.CleanText(msg, apierr.MaxMessage)
 		}
 		for _, k := range []string{"error_description", "message", "error"} {
 			if s := get(k); s != "" {
-				return s
+				return apierr.CleanText(s, apierr.MaxMessage)
 			}
 		}
 	}
-	s := strings.TrimSpace(string(data))
-	if len(s) > 4096 {
-		s = s[:4096]
+	return apierr.CleanText(string(data), apierr.MaxMessage)
+}
+
+// fieldErrors renders ValidationProblemDetails.errors, {"Field": ["msg",
+// …]}, as "Field: msg, msg; Other: msg" in field order.
+func fieldErrors(v any) string {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return ""
 	}
-	return s
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var parts []string
+	for _, k := range keys {
+		var msgs []string
+		switch x := m[k].(type) {
+		case []any:
+			for _, e := range x {
+				if s, ok := e.(string); ok && s != "" {
+					msgs = append(msgs, s)
+				}
+			}
+		case string:
+			msgs = append(msgs, x)
+		}
+		if len(msgs) > 0 {
+			parts = append(parts, k+": "+strings.Join(msgs, ", "))
+		}
+	}
+	return strings.Join(parts, "; ")
 }
 
 // isDuplicateReference reports whether a 400's message rejects a
