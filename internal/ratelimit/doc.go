@@ -10,13 +10,17 @@
 //     holder of the same key — in this process or any other process using
 //     the same PostgreSQL database — holds it, and the caller keeps it for
 //     the whole request (until release is called);
-//   - request starts paced by Interval (default 270 ms, 3.7 requests per
-//     second under Fiken's 4; see DefaultInterval for the margin): each
-//     slot is booked from the previous slot, so a waiter's lateness is
-//     not added to every interval and a backlog runs at the configured
-//     rate, and a start later than its slot by more than a slack of 4 %
-//     of the interval pushes the next slot, so two starts are never closer
-//     than 96 % of the interval;
+//   - request starts paced by Interval (default 260 ms): each slot is
+//     booked from the previous slot, so a waiter's lateness is not added
+//     to every interval and a backlog runs at the configured rate, and a
+//     start later than its slot by more than a slack of 4 % of the
+//     interval pushes the next slot, so two starts are never closer than
+//     96 % of the interval (250 ms by default);
+//   - for Fiken keys (prefix "fiken:") a rolling window: a start waits
+//     until one second after the end of the request four back, so Fiken
+//     never sees five requests within a second however the requests are
+//     delayed on the way; a backlog runs at 4 / (1 s + request duration),
+//     3.8 per second at 40 ms;
 //   - backoff: Defer pushes the key's next allowed start into the future,
 //     for everyone — a holder already waiting for its slot included — when
 //     the API answered 429 (honouring Retry-After).
