@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"go.temporal.io/sdk/activity"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/bokfor/bokfor/internal/ledger"
 	"github.com/bokfor/bokfor/internal/ledgerdoc"
@@ -132,43 +134,75 @@ func (a *Pollers) WatchSettlements(ctx context.Context, tenantID string) (PollRe
 	}
 	prefix := ledgerdoc.Reference(t.ID, "")
 	res := PollResult{Found: len(docs), Watermark: wm}
-	for i, d := range docs {
+	// Each document is one record read and at most a write and a signal:
+	// they run watcherConcurrency at a time, so a first run over thousands
+	// of new invoices ends well inside the activity's timeout. Each is
+	// idempotent (a repeat finds the record final or numbered).
+	var handed, numbered, seen atomic.Int64
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(watcherConcurrency)
+	for _, d := range docs {
 		if !strings.HasPrefix(d.Reference, prefix) {
 			continue
 		}
-		shopOrderID := strings.TrimPrefix(d.Reference, prefix)
-		rec, err := a.Store.Order(ctx, t.ID, shopOrderID)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return res, classify("read order record", err)
-		}
-		final := rec != nil && (rec.State == "settled" || rec.State == "done" || rec.State == "cancelled")
-		switch {
-		case d.Settled && !final:
-			if err := a.Starter.Settled(ctx, t.ID, shopOrderID, d.ID, d.Number, d.SettledDate); err != nil {
-				return res, classify("signal settlement of "+shopOrderID, err)
+		g.Go(func() error {
+			defer func() { activity.RecordHeartbeat(ctx, seen.Add(1)) }()
+			h, n, err := a.settleOne(gctx, t.ID, strings.TrimPrefix(d.Reference, prefix), d)
+			if h {
+				handed.Add(1)
 			}
-			res.Handed++
-		case rec != nil && rec.LedgerDocNo == "" && d.Number != "":
-			// Posted with one call and no read-back: record the number and
-			// tell the workflow, if it still runs, for its search attributes.
-			if err := a.Store.PutOrder(ctx, store.OrderRecord{TenantID: t.ID, ShopOrderID: shopOrderID, WorkflowID: rec.WorkflowID,
-				LedgerDocNo: d.Number, Reason: rec.Reason}); err != nil {
-				return res, classify("record document number of "+shopOrderID, err)
+			if n {
+				numbered.Add(1)
 			}
-			if !final {
-				if err := a.Starter.DocumentNumber(ctx, t.ID, shopOrderID, d); err != nil {
-					return res, classify("signal document number of "+shopOrderID, err)
-				}
-			}
-			res.Numbered++
-		}
-		activity.RecordHeartbeat(ctx, i)
+			return err
+		})
+	}
+	err = g.Wait()
+	res.Handed, res.Numbered = int(handed.Load()), int(numbered.Load())
+	if err != nil {
+		return res, err
 	}
 	if err := a.Store.SetWatermark(ctx, t.ID, WatermarkSettlements, today); err != nil {
 		return res, classify("store watermark", err)
 	}
 	res.Watermark = today
 	return res, nil
+}
+
+// watcherConcurrency is how many documents the settlement watcher hands
+// to their workflows at once.
+const watcherConcurrency = 8
+
+// settleOne hands one changed document to its order: a settlement signal
+// when it became settled and the order is not final yet, else its
+// document number when the order has none recorded.
+func (a *Pollers) settleOne(ctx context.Context, tenantID, shopOrderID string, d ledger.Settlement) (handed, numbered bool, err error) {
+	rec, err := a.Store.Order(ctx, tenantID, shopOrderID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return false, false, classify("read order record", err)
+	}
+	final := rec != nil && (rec.State == "settled" || rec.State == "done" || rec.State == "cancelled")
+	switch {
+	case d.Settled && !final:
+		if err := a.Starter.Settled(ctx, tenantID, shopOrderID, d.ID, d.Number, d.SettledDate); err != nil {
+			return false, false, classify("signal settlement of "+shopOrderID, err)
+		}
+		return true, false, nil
+	case rec != nil && rec.LedgerDocNo == "" && d.Number != "":
+		// Posted with one call and no read-back: record the number and
+		// tell the workflow, if it still runs, for its search attributes.
+		if err := a.Store.PutOrder(ctx, store.OrderRecord{TenantID: tenantID, ShopOrderID: shopOrderID, WorkflowID: rec.WorkflowID,
+			LedgerDocNo: d.Number, Reason: rec.Reason}); err != nil {
+			return false, false, classify("record document number of "+shopOrderID, err)
+		}
+		if !final {
+			if err := a.Starter.DocumentNumber(ctx, tenantID, shopOrderID, d); err != nil {
+				return false, false, classify("signal document number of "+shopOrderID, err)
+			}
+		}
+		return false, true, nil
+	}
+	return false, false, nil
 }
 
 // webhookSilence raises the alarm when orders changed after the last

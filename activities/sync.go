@@ -197,6 +197,48 @@ func skipUnsupported(err error) (SyncResult, error) {
 	return SyncResult{}, err
 }
 
+// keepAlive heartbeats details at a third of the activity's heartbeat
+// timeout until stop is called: a full catalogue listing (hundreds of
+// pages at the ledger's rate) takes longer than the timeout and has no
+// progress of its own to report. The details are the resume cursor as it
+// stands, so that a heartbeat never erases it.
+func keepAlive(ctx context.Context, details ...any) (stop func()) {
+	every := activity.GetInfo(ctx).HeartbeatTimeout / 3
+	if every <= 0 {
+		return func() {}
+	}
+	done := make(chan struct{})
+	exited := make(chan struct{})
+	go func() {
+		defer close(exited)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				activity.RecordHeartbeat(ctx, details...)
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-exited
+	}
+}
+
+// heartbeatOf is the details a keep-alive heartbeat carries: the resumed
+// cursor, or none before the run has one.
+func heartbeatOf(resumed bool, cur any) []any {
+	if !resumed {
+		return nil
+	}
+	return []any{cur}
+}
+
 // itemError reports whether err concerns only one object (the run goes
 // on and the object is skipped) rather than the connection.
 func itemError(err error) bool {
@@ -231,8 +273,10 @@ func (a *Syncs) SyncProducts(ctx context.Context, in SyncInput) (SyncResult, err
 		return SyncResult{}, classify("read watermark", err)
 	}
 	today := time.Now().UTC().Format(time.DateOnly)
+	stop := keepAlive(ctx, heartbeatOf(resumed, cur)...)
 	ids, nextShopWM, err := e.sc.ChangedProducts(ctx, shopWM)
 	if err != nil {
+		stop()
 		return SyncResult{}, classify("list changed shop products", err)
 	}
 	var since time.Time
@@ -240,6 +284,7 @@ func (a *Syncs) SyncProducts(ctx context.Context, in SyncInput) (SyncResult, err
 		since = d.AddDate(0, 0, -1)
 	}
 	lps, err := e.lc.ChangedProducts(ctx, since)
+	stop()
 	if err != nil {
 		return SyncResult{}, classify("list changed ledger products", err)
 	}
@@ -637,18 +682,23 @@ func (a *Syncs) SyncStock(ctx context.Context, in SyncInput) (SyncResult, error)
 		LastSKU string
 		Res     SyncResult
 	}
-	if activity.HasHeartbeatDetails(ctx) && activity.GetHeartbeatDetails(ctx, &cur) == nil {
+	resumed := activity.HasHeartbeatDetails(ctx) && activity.GetHeartbeatDetails(ctx, &cur) == nil
+	if resumed {
 		res = cur.Res
 	}
+	stop := keepAlive(ctx, heartbeatOf(resumed, cur)...)
 	lps, err := e.lc.ChangedProducts(ctx, time.Time{})
 	if err != nil {
+		stop()
 		return res, classify("list ledger products", err)
 	}
 	unbooked := map[string]int{}
 	if master == tenant.StockMasterLedger {
-		if unbooked, err = a.unbookedUnits(ctx, e); err != nil {
-			return res, err
-		}
+		unbooked, err = a.unbookedUnits(ctx, e)
+	}
+	stop()
+	if err != nil {
+		return res, err
 	}
 	slices.SortFunc(lps, func(x, y ledger.CatalogProduct) int { return cmp.Compare(x.SKU, y.SKU) })
 	levels := map[string][]domain.StockLevel{}
@@ -699,7 +749,7 @@ func (a *Syncs) SyncStock(ctx context.Context, in SyncInput) (SyncResult, error)
 }
 
 // unbookedUnits sums, per SKU, the units of orders without a ledger
-// document.
+// document (the caller keeps the activity alive meanwhile).
 func (a *Syncs) unbookedUnits(ctx context.Context, e *syncEnv) (map[string]int, error) {
 	ids, err := a.Store.UnbookedOrders(ctx, e.t.ID)
 	if err != nil {
@@ -719,7 +769,6 @@ func (a *Syncs) unbookedUnits(ctx context.Context, e *syncEnv) (map[string]int, 
 				out[l.SKU] += l.Quantity - l.QuantityRefunded
 			}
 		}
-		activity.RecordHeartbeat(ctx)
 	}
 	return out, nil
 }

@@ -136,11 +136,14 @@ func (a *Syncs) SyncCustomers(ctx context.Context, in SyncInput) (SyncResult, er
 	if d, err := time.Parse(time.DateOnly, ledgerWM); err == nil {
 		since = d.AddDate(0, 0, -1)
 	}
+	stop := keepAlive(ctx, heartbeatOf(resumed, cur)...)
 	lcs, err := e.lcc.ChangedCustomers(ctx, since)
 	if err != nil {
+		stop()
 		return SyncResult{}, classify("list changed ledger customers", err)
 	}
 	ids, nextShopWM, err := e.cc.ChangedCustomers(ctx, shopWM)
+	stop()
 	if err != nil {
 		return SyncResult{}, classify("list changed shop customers", err)
 	}
