@@ -72,6 +72,7 @@ func (a *Orders) tenant(ctx context.Context, id string) (*store.TenantRow, error
 // LoadOrder re-reads the order from the shop (events are only hints) and
 // builds the document the tenant's settings make of it.
 func (a *Orders) LoadOrder(ctx context.Context, ref OrderRef) (*OrderView, error) {
+	defer keepAlive(ctx)()
 	t, err := a.tenant(ctx, ref.TenantID)
 	if err != nil {
 		return nil, err
@@ -117,6 +118,7 @@ type ResolveCustomerInput struct {
 // a new invoiceable customer. Guests are keyed by e-mail; with a tenant
 // cash customer configured, guests are booked on it.
 func (a *Orders) ResolveCustomer(ctx context.Context, in ResolveCustomerInput) (string, error) {
+	defer keepAlive(ctx)()
 	t, err := a.tenant(ctx, in.TenantID)
 	if err != nil {
 		return "", err
@@ -184,6 +186,7 @@ type ResolveProductsInput struct {
 // lookup by product number, else — when the tenant allows — a new product.
 // Lines whose product cannot be linked are posted as free-text lines.
 func (a *Orders) ResolveProducts(ctx context.Context, in ResolveProductsInput) ([]string, error) {
+	defer keepAlive(ctx)()
 	t, err := a.tenant(ctx, in.TenantID)
 	if err != nil {
 		return nil, err
@@ -265,6 +268,7 @@ type PostDocumentInput struct {
 //  4. a failure that may have been applied (lost response) is resolved by
 //     the lookup of step 2 before any new create.
 func (a *Orders) PostDocument(ctx context.Context, in PostDocumentInput) (*ledger.Posted, error) {
+	defer keepAlive(ctx)()
 	t, err := a.tenant(ctx, in.TenantID)
 	if err != nil {
 		return nil, err
@@ -357,6 +361,7 @@ type SendInvoiceInput struct {
 
 // SendInvoice asks the ledger to send the invoice.
 func (a *Orders) SendInvoice(ctx context.Context, in SendInvoiceInput) error {
+	defer keepAlive(ctx)()
 	t, err := a.tenant(ctx, in.TenantID)
 	if err != nil {
 		return err
@@ -376,6 +381,7 @@ type SetShopStateInput struct {
 
 // SetShopState moves the shop order to the named state.
 func (a *Orders) SetShopState(ctx context.Context, in SetShopStateInput) error {
+	defer keepAlive(ctx)()
 	t, err := a.tenant(ctx, in.TenantID)
 	if err != nil {
 		return err
@@ -415,6 +421,7 @@ func CreditReference(tenantID, shopOrderID, refundID string) string {
 // PostCreditNote credits a refund exactly once, by the same protocol as
 // PostDocument with the credit note's own reference.
 func (a *Orders) PostCreditNote(ctx context.Context, in CreditInput) (*ledger.Posted, error) {
+	defer keepAlive(ctx)()
 	t, err := a.tenant(ctx, in.TenantID)
 	if err != nil {
 		return nil, err
@@ -496,6 +503,7 @@ type PostPaymentInput struct {
 // link means it is done; the ledger adapter adopts an equal payment that
 // an earlier attempt made.
 func (a *Orders) PostPayment(ctx context.Context, in PostPaymentInput) error {
+	defer keepAlive(ctx)()
 	t, err := a.tenant(ctx, in.TenantID)
 	if err != nil {
 		return err
@@ -536,6 +544,7 @@ type CheckDocumentInput struct {
 // CheckDocument reads the document's state from the ledger (the
 // settlement backstop for an order whose watcher signal went missing).
 func (a *Orders) CheckDocument(ctx context.Context, in CheckDocumentInput) (*ledger.Posted, error) {
+	defer keepAlive(ctx)()
 	t, err := a.tenant(ctx, in.TenantID)
 	if err != nil {
 		return nil, err
@@ -560,6 +569,7 @@ type NotifyCustomerInput struct {
 // NotifyCustomer writes the message to the shop order once (the shop
 // adapter skips a message with the same text).
 func (a *Orders) NotifyCustomer(ctx context.Context, in NotifyCustomerInput) error {
+	defer keepAlive(ctx)()
 	t, err := a.tenant(ctx, in.TenantID)
 	if err != nil {
 		return err

@@ -198,11 +198,16 @@ func skipUnsupported(err error) (SyncResult, error) {
 }
 
 // keepAlive heartbeats details at a third of the activity's heartbeat
-// timeout until stop is called: a full catalogue listing (hundreds of
-// pages at the ledger's rate) takes longer than the timeout and has no
-// progress of its own to report. The details are the resume cursor as it
-// stands, so that a heartbeat never erases it.
+// timeout until stop is called, for calls that outlast the timeout without
+// progress of their own to report: a full catalogue listing (hundreds of
+// pages at the ledger's rate), or a ledger request queued behind a
+// tenant's backlog in the rate limiter. The details are the resume cursor
+// as it stands, so that a heartbeat never erases it. A dead worker still
+// stops heartbeating, and StartToClose still bounds a hung call.
 func keepAlive(ctx context.Context, details ...any) (stop func()) {
+	if !activity.IsActivity(ctx) {
+		return func() {}
+	}
 	every := activity.GetInfo(ctx).HeartbeatTimeout / 3
 	if every <= 0 {
 		return func() {}

@@ -138,6 +138,7 @@ func runDev(ctx context.Context, e *env, p *proc, stateDir string, ports devPort
 	if err != nil {
 		return err
 	}
+	defer conns.Close()
 	pc, err := temporalclient.PayloadCodec(&p.cfg)
 	if err != nil {
 		return err

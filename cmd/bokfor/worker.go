@@ -40,6 +40,7 @@ func newWorkerCmd(e *env) *cobra.Command {
 		if err != nil {
 			return err
 		}
+		defer conns.Close()
 		pc, err := temporalclient.PayloadCodec(&p.cfg)
 		if err != nil {
 			return err

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"go.uber.org/zap"
 	"go.uber.org/zap/exp/zapslog"
 	"log/slog"
@@ -43,6 +44,7 @@ type Connectors struct {
 	mu      sync.Mutex
 	shops   map[string]cached[shop.Shop]
 	ledgers map[string]cached[ledger.Ledger]
+	closers []func()
 }
 
 type cached[T any] struct {
@@ -140,13 +142,40 @@ func (c *Connectors) Ledger(_ context.Context, t *store.TenantRow) (ledger.Ledge
 	return l, nil
 }
 
+// LimiterMaxConns is the size of the rate limiter's own connection pool:
+// a request holds one connection per rate-limit key while it waits for
+// its slot and runs.
+const LimiterMaxConns = 10
+
 // PostgresConnectors returns connectors whose ledger rate limits are held
-// in PostgreSQL, shared by every process on the same database.
+// in PostgreSQL, shared by every process on the same database. The
+// limiter has its own small pool (same database), closed by Close: on the
+// store's pool, callers holding store connections while they wait for a
+// ledger slot (find-or-create locks) could take every connection the
+// limiter needs to hand out the next slot, and nothing would move.
 func PostgresConnectors(ctx context.Context, s *store.Store, log *zap.Logger) (*Connectors, error) {
-	if err := ratelimit.Setup(ctx, s.Pool()); err != nil {
+	cfg := s.Pool().Config().Copy()
+	cfg.MaxConns = LimiterMaxConns
+	cfg.MinConns = 0
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("rate limiter pool: %w", err)
+	}
+	if err := ratelimit.Setup(ctx, pool); err != nil {
+		pool.Close()
 		return nil, fmt.Errorf("rate limiter: %w", err)
 	}
-	limiter := ratelimit.NewPostgres(s.Pool(), ratelimit.DefaultInterval).
+	limiter := ratelimit.NewPostgres(pool, ratelimit.DefaultInterval).
 		WithInterval("poweroffice/", poweroffice.DefaultInterval)
-	return NewConnectors(limiter, log), nil
+	c := NewConnectors(limiter, log)
+	c.closers = append(c.closers, pool.Close)
+	return c, nil
+}
+
+// Close releases what the connectors own (the limiter's pool).
+func (c *Connectors) Close() {
+	for _, f := range c.closers {
+		f()
+	}
+	c.closers = nil
 }

@@ -278,6 +278,9 @@ func (w *world) stopWorkerNow() {
 // close stops the worker and the simulators.
 func (w *world) close() {
 	w.stopWorkerNow()
+	if w.conns != nil {
+		w.conns.Close()
+	}
 	for _, s := range w.servers {
 		s.Close()
 	}

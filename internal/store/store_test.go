@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -300,4 +301,48 @@ func TestKeyRotationResealsTenantSecrets(t *testing.T) {
 	if _, err := New(pool, stranger).ResealTenants(ctx); !errors.Is(err, secrets.ErrWrongKey) {
 		t.Fatalf("reseal with an unrelated key: %v, want ErrWrongKey", err)
 	}
+}
+
+// Held locks never take more than half the pool: a third lock waits while
+// ordinary queries still get connections.
+func TestLocksLeaveHalfThePoolFree(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	cfg, err := pgxpool.ParseConfig(pgtest.NewDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.MaxConns = 4
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	s := New(pool, nil)
+	var unlocks []func()
+	for _, k := range []string{"a", "b"} {
+		u, err := s.Lock(ctx, k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		unlocks = append(unlocks, u)
+	}
+	short, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	defer cancel()
+	if _, err := s.Lock(short, "c"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("third lock with two held on a pool of 4: %v, want to wait", err)
+	}
+	for range 2 {
+		var one int
+		if err := pool.QueryRow(ctx, "SELECT 1").Scan(&one); err != nil {
+			t.Fatalf("query while locks are held: %v", err)
+		}
+	}
+	unlocks[0]()
+	u, err := s.Lock(ctx, "c")
+	if err != nil {
+		t.Fatalf("lock after one was released: %v", err)
+	}
+	u()
+	unlocks[1]()
 }
