@@ -85,7 +85,7 @@ BENCH_FLAGS ?=
 bench: $(TEMPORAL_CLI) build
 	$(BIN)/bokfor bench $(BENCH_FLAGS)
 	$(GO) run ./internal/bench/benchchart -dir docs/bench
-	$(GO) test -run '^$$' -bench . -benchmem ./internal/ledgerdoc ./internal/money
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/ledgerdoc ./internal/money ./internal/webhook ./internal/shop/prestashop
 
 lint: fmt vet staticcheck workflowcheck
 
