@@ -133,7 +133,10 @@ func TestPostgresKeysAreIndependent(t *testing.T) {
 		t.Fatal(err)
 	}
 	r2()
-	if d := time.Since(start); d > 500*time.Millisecond {
+	// Were the keys shared, b would wait for a's release (at the end of
+	// the test) and never get here; the bound only has to be well under
+	// that, with room for a loaded machine.
+	if d := time.Since(start); d > 3*time.Second {
 		t.Errorf("key b waited %v for key a", d)
 	}
 }
@@ -217,7 +220,7 @@ func TestPostgresIntervalPerPrefix(t *testing.T) {
 		return starts[len(starts)-1].Sub(starts[0]) / time.Duration(len(starts)-1)
 	}
 	// Means, not minimums: a holder descheduled under load records late.
-	if m := mean(fast); m < 30*time.Millisecond || m > 200*time.Millisecond {
+	if m := mean(fast); m < 30*time.Millisecond || m > 230*time.Millisecond {
 		t.Fatalf("poweroffice keys: mean gap %v, want about 40ms", m)
 	}
 	if m := mean(slow); m < 240*time.Millisecond {
