@@ -50,6 +50,9 @@ type PollResult struct {
 	Handed int
 	// Numbered counts document numbers handed to order workflows.
 	Numbered int
+	// Skipped counts changes from the listing's overlap window, handed
+	// over before, of orders that are finished.
+	Skipped int
 	// WebhooksSilent is set when the poller found orders changed after the
 	// last webhook while webhooks were silent longer than the tenant
 	// allows: the shop's webhooks are probably broken.
@@ -88,6 +91,20 @@ func (a *Pollers) PollOrders(ctx context.Context, tenantID string) (PollResult, 
 		return res, err
 	}
 	for i, c := range changes {
+		if c.Seen {
+			// Re-read from the overlap window: handed over when the
+			// watermark passed it. A finished order's workflow has
+			// closed since; handing it again would start a new run for
+			// nothing at every poll until the shop changes again.
+			rec, err := a.Store.Order(ctx, t.ID, c.OrderID)
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return res, classify("read order record", err)
+			}
+			if rec != nil && finalState(rec.State) {
+				res.Skipped++
+				continue
+			}
+		}
 		ev := "poll:" + c.OrderID + ":" + c.UpdatedAt.UTC().Format(time.RFC3339)
 		if err := a.Starter.ShopEvent(ctx, t.ID, c.OrderID, ev, "poll"); err != nil {
 			return res, classify("hand over order "+c.OrderID, err)
@@ -169,6 +186,12 @@ func (a *Pollers) WatchSettlements(ctx context.Context, tenantID string) (PollRe
 	return res, nil
 }
 
+// finalState reports whether an order record's state is an end state
+// (the workflow has finished with the order).
+func finalState(state string) bool {
+	return state == "settled" || state == "done" || state == "cancelled"
+}
+
 // watcherConcurrency is how many documents the settlement watcher hands
 // to their workflows at once.
 const watcherConcurrency = 8
@@ -181,7 +204,7 @@ func (a *Pollers) settleOne(ctx context.Context, tenantID, shopOrderID string, d
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return false, false, classify("read order record", err)
 	}
-	final := rec != nil && (rec.State == "settled" || rec.State == "done" || rec.State == "cancelled")
+	final := rec != nil && finalState(rec.State)
 	switch {
 	case d.Settled && !final:
 		if err := a.Starter.Settled(ctx, tenantID, shopOrderID, d.ID, d.Number, d.SettledDate); err != nil {

@@ -55,6 +55,13 @@ func TestPollerAloneBringsEveryOrderToTheLedger(t *testing.T) {
 	}
 	// Polling again hands over at most the overlap window and books nothing twice.
 	st.runPoll(t, workflows.PollOrders)
+	// Once the watermark has passed the orders' last change (the settled
+	// state bokfor wrote), a poll re-reads them from the overlap window
+	// but starts no new run of their finished workflows.
+	third := st.runPoll(t, workflows.PollOrders)
+	if third.Handed != 0 || third.Skipped < 3 {
+		t.Fatalf("third poll = %+v: want the finished orders skipped, none handed", third)
+	}
 	fc := st.fikenClient(t)
 	for _, id := range ids {
 		invs, err := fc.ListInvoices(ctx, fiken.InvoiceFilter{OrderReference: ledgerdoc.Reference("demo", id)})

@@ -18,6 +18,10 @@ var ErrNotFound = errors.New("shop: not found")
 type Change struct {
 	OrderID   string
 	UpdatedAt time.Time
+	// Seen reports a change at or before the watermark the listing
+	// started from, re-read from the listing's overlap window: it was
+	// handed over already, when that watermark was stored.
+	Seen bool
 }
 
 // Shop is one tenant's webshop.

@@ -139,7 +139,7 @@ func (s *Shop) changes(ctx context.Context, resource, watermark string, limit in
 			return nil, watermark, err
 		}
 		for _, c := range page.Changes {
-			out = append(out, shop.Change{OrderID: strconv.Itoa(c.ID), UpdatedAt: c.UpdatedAt})
+			out = append(out, shop.Change{OrderID: strconv.Itoa(c.ID), UpdatedAt: c.UpdatedAt, Seen: c.Seen})
 		}
 		if page.Next.After(next) {
 			next = page.Next
