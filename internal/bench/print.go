@@ -26,7 +26,7 @@ func printCalls(out io.Writer, r *CallsResult) {
 
 func printLimit(out io.Writer, r *LimitResult) {
 	table(out, fmt.Sprintf("2. At the limit: 1 tenant, %d-order backlog, Fiken %d ms latency, 1 in flight, 4/s", r.Orders, r.LatencyMS), func(w io.Writer) {
-		fmt.Fprintln(w, "  achieved ledger req/s\t÷ Fiken 4/s\t÷ limiter 3.33/s\torders/s\treq/order\tdrain s\tviolations\t429s\tmax in flight")
+		fmt.Fprintf(w, "  achieved ledger req/s\t÷ Fiken 4/s\t÷ limiter %.2f/s\torders/s\treq/order\tdrain s\tviolations\t429s\tmax in flight\n", r.LimiterRPS)
 		fmt.Fprintf(w, "  %.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.1f\t%d\t%d\t%d\n", r.AchievedRPS, r.RatioToFiken, r.RatioToLimiter,
 			r.OrdersPerSecond, r.RequestsPerOrder, r.DrainSeconds, r.RateViolations, r.Status429, r.MaxInFlight)
 	})
