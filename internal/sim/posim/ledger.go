@@ -91,16 +91,75 @@ type mvLineIn struct {
 	VatReturnSpecification  *string  `json:"VatReturnSpecification"`
 }
 
-// mvIn is ManualVoucherPostDto, every property of the spec.
+// voucherHead is the header ManualVoucherPostDto and BankVoucherPostDto
+// share, every property of the spec.
+type voucherHead struct {
+	CurrencyCode            string  `json:"CurrencyCode"`
+	Description             *string `json:"Description"`
+	ExternalImportReference *string `json:"ExternalImportReference"`
+	ImportedVoucherNo       *int64  `json:"ImportedVoucherNo"`
+	SaftBatchID             *string `json:"SaftBatchId"`
+	SaftSourceID            *string `json:"SaftSourceId"`
+	VoucherDate             string  `json:"VoucherDate"`
+}
+
+// mvIn is ManualVoucherPostDto.
 type mvIn struct {
-	CurrencyCode            string     `json:"CurrencyCode"`
-	Description             *string    `json:"Description"`
-	ExternalImportReference *string    `json:"ExternalImportReference"`
-	ImportedVoucherNo       *int64     `json:"ImportedVoucherNo"`
-	SaftBatchID             *string    `json:"SaftBatchId"`
-	SaftSourceID            *string    `json:"SaftSourceId"`
-	VoucherDate             string     `json:"VoucherDate"`
-	VoucherLines            []mvLineIn `json:"VoucherLines"`
+	voucherHead
+	VoucherLines []mvLineIn `json:"VoucherLines"`
+}
+
+// checkHead validates a voucher header with n lines: CurrencyCode and
+// VoucherDate, SAF-T ids of at most 35 characters, a unique
+// ExternalImportReference and at least two lines.
+func (cl *client) checkHead(h *voucherHead, n int) *apiErr {
+	if h.CurrencyCode == "" || h.VoucherDate == "" {
+		return badRequest("CurrencyCode and VoucherDate are required")
+	}
+	if len(h.CurrencyCode) != 3 {
+		return badRequest("CurrencyCode must be an ISO 4217 code")
+	}
+	if _, err := time.Parse("2006-01-02", h.VoucherDate); err != nil {
+		return badRequest("VoucherDate is not a date")
+	}
+	for name, v := range map[string]*string{"SaftSourceId": h.SaftSourceID, "SaftBatchId": h.SaftBatchID} {
+		if v != nil && utf8.RuneCountInString(*v) > 35 {
+			return badRequest("%s is longer than 35 characters", name)
+		}
+	}
+	if cl.voucherRefTaken(h.ExternalImportReference) {
+		return duplicate("Voucher", *h.ExternalImportReference)
+	}
+	if n < 2 {
+		return badRequest("a voucher needs at least two lines")
+	}
+	return nil
+}
+
+// checkLine validates voucher line i: AccountId (a ledger account or a
+// customer sub-ledger, returned as cust), VatId and PostingDate, a
+// non-zero CurrencyAmount (returned in øre), and the product if named.
+func (cl *client) checkLine(i int, l *mvLineIn) (amount int64, cust *customer, e *apiErr) {
+	if l.AccountID == nil || l.VatID == nil || l.PostingDate == "" {
+		return 0, nil, badRequest("line %d: AccountId, VatId and PostingDate are required", i+1)
+	}
+	if _, err := time.Parse("2006-01-02", l.PostingDate); err != nil {
+		return 0, nil, badRequest("line %d: PostingDate is not a date", i+1)
+	}
+	if l.CurrencyAmount == nil || ore(*l.CurrencyAmount) == 0 {
+		return 0, nil, badRequest("line %d: CurrencyAmount must be a positive or negative number, not 0", i+1)
+	}
+	cust = cl.customerBySubledger(*l.AccountID)
+	if cust == nil && cl.accountByID(*l.AccountID) == nil {
+		return 0, nil, &apiErr{http.StatusNotFound, "Object(s) not found", "Account with id = " + itoa(*l.AccountID) + " not found."}
+	}
+	if cl.vatCode(*l.VatID) == nil {
+		return 0, nil, &apiErr{http.StatusNotFound, "Object(s) not found", "VatCode with id = " + itoa(*l.VatID) + " not found."}
+	}
+	if l.ProductID != nil && cl.product(*l.ProductID) == nil {
+		return 0, nil, &apiErr{http.StatusNotFound, "Object(s) not found", "Product with id = " + itoa(*l.ProductID) + " not found."}
+	}
+	return ore(*l.CurrencyAmount), cust, nil
 }
 
 // decodeStrict reads a JSON body and refuses properties the DTO does not
@@ -146,25 +205,8 @@ func (s *Server) postManualVoucher(w http.ResponseWriter, r *http.Request, cl *c
 	if e := decodeStrict(r, &in); e != nil {
 		return e
 	}
-	if in.CurrencyCode == "" || in.VoucherDate == "" {
-		return badRequest("CurrencyCode and VoucherDate are required")
-	}
-	if len(in.CurrencyCode) != 3 {
-		return badRequest("CurrencyCode must be an ISO 4217 code")
-	}
-	if _, err := time.Parse("2006-01-02", in.VoucherDate); err != nil {
-		return badRequest("VoucherDate is not a date")
-	}
-	for name, v := range map[string]*string{"SaftSourceId": in.SaftSourceID, "SaftBatchId": in.SaftBatchID} {
-		if v != nil && utf8.RuneCountInString(*v) > 35 {
-			return badRequest("%s is longer than 35 characters", name)
-		}
-	}
-	if cl.voucherRefTaken(in.ExternalImportReference) {
-		return duplicate("Voucher", *in.ExternalImportReference)
-	}
-	if len(in.VoucherLines) < 2 {
-		return badRequest("a voucher needs at least two lines")
+	if e := cl.checkHead(&in.voucherHead, len(in.VoucherLines)); e != nil {
+		return e
 	}
 	now := s.opts.Now()
 	v := &manualVoucher{ID: uuid.NewString(), VoucherNo: cl.nextVouchNo, VoucherDate: in.VoucherDate, CurrencyCode: strings.ToUpper(in.CurrencyCode),
@@ -173,25 +215,9 @@ func (s *Server) postManualVoucher(w http.ResponseWriter, r *http.Request, cl *c
 	var sum int64
 	var entries []*subEntry
 	for i, l := range in.VoucherLines {
-		if l.AccountID == nil || l.VatID == nil || l.PostingDate == "" {
-			return badRequest("line %d: AccountId, VatId and PostingDate are required", i+1)
-		}
-		if _, err := time.Parse("2006-01-02", l.PostingDate); err != nil {
-			return badRequest("line %d: PostingDate is not a date", i+1)
-		}
-		if l.CurrencyAmount == nil || ore(*l.CurrencyAmount) == 0 {
-			return badRequest("line %d: CurrencyAmount must be a positive or negative number, not 0", i+1)
-		}
-		amount := ore(*l.CurrencyAmount)
-		cust := cl.customerBySubledger(*l.AccountID)
-		if cust == nil && cl.accountByID(*l.AccountID) == nil {
-			return &apiErr{http.StatusNotFound, "Object(s) not found", "Account with id = " + itoa(*l.AccountID) + " not found."}
-		}
-		if cl.vatCode(*l.VatID) == nil {
-			return &apiErr{http.StatusNotFound, "Object(s) not found", "VatCode with id = " + itoa(*l.VatID) + " not found."}
-		}
-		if l.ProductID != nil && cl.product(*l.ProductID) == nil {
-			return &apiErr{http.StatusNotFound, "Object(s) not found", "Product with id = " + itoa(*l.ProductID) + " not found."}
+		amount, cust, e := cl.checkLine(i, &l)
+		if e != nil {
+			return e
 		}
 		sum += amount
 		v.VoucherLines = append(v.VoucherLines, mvLineOut{ID: s.id(), AccountID: *l.AccountID, VatID: *l.VatID, CurrencyAmount: nok(amount),

@@ -276,3 +276,43 @@ func TestSettleNamesTheClientWhenNumbersCollide(t *testing.T) {
 		t.Fatalf("settle the last open one: %d", s)
 	}
 }
+
+// Bank vouchers are held to BankVoucherPostDto as strictly as manual
+// ones: additionalProperties false, dates, amounts.
+func TestBankVoucherIsCheckedLikeTheSpec(t *testing.T) {
+	t.Parallel()
+	r := newRaw(t, posim.Options{DisableRateLimits: true})
+	r.login("sub", "app", "client")
+	_, _, vbody := r.do("GET", "/v2/VatCodes", "sub", "", nil)
+	var vats []struct{ Id int64 }
+	_ = json.Unmarshal(vbody, &vats)
+	_, _, abody := r.do("GET", "/v2/GeneralLedgerAccounts", "sub", "", nil)
+	var accts []struct{ Id int64 }
+	_ = json.Unmarshal(abody, &accts)
+	if len(vats) == 0 || len(accts) < 2 {
+		t.Fatalf("chart: %d VAT codes, %d accounts", len(vats), len(accts))
+	}
+	line := func(acct int64, amount, extra string) string {
+		return `{"AccountId":` + itoa(acct) + `,"VatId":` + itoa(vats[0].Id) + `,"CurrencyAmount":` + amount + `,"PostingDate":"2026-11-25"` + extra + `}`
+	}
+	voucher := func(head, l1, l2 string) string {
+		return `{"CurrencyCode":"NOK","VoucherDate":"2026-11-25"` + head + `,"VoucherLines":[` + l1 + `,` + l2 + `]}`
+	}
+	a, b := accts[0].Id, accts[1].Id
+	tests := []struct {
+		name, body string
+		want       int
+	}{
+		{"valid, with Cid and InvoiceNo", voucher(`,"SaftSourceId":"bokfor"`, line(a, "100", `,"Cid":"12345","InvoiceNo":"7"`), line(b, "-100", "")), 201},
+		{"unknown header property", voucher(`,"Posted":true`, line(a, "100", ""), line(b, "-100", "")), 400},
+		{"unknown line property", voucher("", line(a, "100", `,"Amount":100`), line(b, "-100", "")), 400},
+		{"posting date not a date", voucher("", line(a, "100", ""), strings.Replace(line(b, "-100", ""), "2026-11-25", "25.11.2026", 1)), 400},
+		{"zero amount", voucher("", line(a, "0", ""), line(b, "0", "")), 400},
+		{"unbalanced", voucher("", line(a, "100", ""), line(b, "-99", "")), 400},
+	}
+	for _, tt := range tests {
+		if status, _, body := r.do("POST", "/v2/Vouchers/BankJournals", "sub", tt.body, nil); status != tt.want {
+			t.Errorf("%s: %d %s, want %d", tt.name, status, body, tt.want)
+		}
+	}
+}
