@@ -56,6 +56,22 @@ type OrderView struct {
 	// Posted is the document already in the ledger for this order, from
 	// the store (no ledger call), or nil.
 	Posted *ledger.Posted
+	// Links are the ledger ids of the customer and the products when the
+	// store links every one of them (a returning customer buying known
+	// products): booking then needs neither ResolveCustomer nor
+	// ResolveProducts. nil when anything must be looked up or created, or
+	// when there is nothing to book.
+	Links *Links
+}
+
+// Links are the ledger ids booking needs, as ResolveCustomer and
+// ResolveProducts would return them.
+type Links struct {
+	// CustomerID is the ledger customer (or the tenant's cash customer).
+	CustomerID string
+	// ProductIDs holds the ledger product of each document line, "" for
+	// lines that are not products or have no SKU.
+	ProductIDs []string
 }
 
 func (a *Orders) tenant(ctx context.Context, id string) (*store.TenantRow, error) {
@@ -104,7 +120,56 @@ func (a *Orders) LoadOrder(ctx context.Context, ref OrderRef) (*OrderView, error
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return nil, classify("read invoice link", err)
 	}
+	if v.Posted == nil && v.Document != nil && v.Transfer && !v.Cancelled {
+		if v.Links, err = a.storedLinks(ctx, t, o, v.Document.Lines); err != nil {
+			return nil, err
+		}
+	}
 	return v, nil
+}
+
+// storedLinks returns the customer and product ids ResolveCustomer and
+// ResolveProducts would return from the store alone, or nil when any of
+// them is not linked yet.
+func (a *Orders) storedLinks(ctx context.Context, t *store.TenantRow, o *domain.Order, lines []ledgerdoc.Line) (*Links, error) {
+	key, cash := customerKey(t, o)
+	links := &Links{CustomerID: cash, ProductIDs: make([]string, len(lines))}
+	if cash == "" {
+		l, err := a.Store.LinkByShopID(ctx, t.ID, store.LinkCustomer, key)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, nil
+		} else if err != nil {
+			return nil, classify("read customer link", err)
+		}
+		links.CustomerID = l.LedgerID
+	}
+	for i, l := range lines {
+		if l.Kind != ledgerdoc.LineProduct || l.SKU == "" {
+			continue
+		}
+		link, err := a.Store.LinkByShopID(ctx, t.ID, store.LinkProduct, l.SKU)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, nil
+		} else if err != nil {
+			return nil, classify("read product link", err)
+		}
+		links.ProductIDs[i] = link.LedgerID
+	}
+	return links, nil
+}
+
+// customerKey returns the store key of the order's customer link — the
+// shop's customer id, or "guest:" and the e-mail for guests — or, for a
+// guest of a tenant with a cash customer, that customer's ledger id.
+func customerKey(t *store.TenantRow, o *domain.Order) (key, cash string) {
+	if o.Customer.Guest && t.Settings.CashCustomer != "" {
+		return "", t.Settings.CashCustomer
+	}
+	key = o.Customer.ID
+	if o.Customer.Guest || key == "" || key == "0" {
+		key = "guest:" + o.Customer.Email
+	}
+	return key, ""
 }
 
 // ResolveCustomerInput is the order whose customer to find or create.
@@ -124,12 +189,9 @@ func (a *Orders) ResolveCustomer(ctx context.Context, in ResolveCustomerInput) (
 		return "", err
 	}
 	o := in.Order
-	if o.Customer.Guest && t.Settings.CashCustomer != "" {
-		return t.Settings.CashCustomer, nil
-	}
-	key := o.Customer.ID
-	if o.Customer.Guest || key == "" || key == "0" {
-		key = "guest:" + o.Customer.Email
+	key, cash := customerKey(t, &o)
+	if cash != "" {
+		return cash, nil
 	}
 	if l, err := a.Store.LinkByShopID(ctx, t.ID, store.LinkCustomer, key); err == nil {
 		return l.LedgerID, nil

@@ -355,16 +355,8 @@ func (o *orderImpl) checkSettlement(ctx workflow.Context) {
 func (o *orderImpl) book(ctx workflow.Context, view *activities.OrderView) error {
 	o.transition(ctx, StateBooking, "")
 	doc := view.Document
-	var customerID string
-	if err := o.step(ctx, "resolve customer", func(ctx workflow.Context) error {
-		return workflow.ExecuteActivity(ctx, orderActs.ResolveCustomer, activities.ResolveCustomerInput{OrderRef: o.ref, Order: view.Order}).Get(ctx, &customerID)
-	}); err != nil {
-		return err
-	}
-	var productIDs []string
-	if err := o.step(ctx, "resolve products", func(ctx workflow.Context) error {
-		return workflow.ExecuteActivity(ctx, orderActs.ResolveProducts, activities.ResolveProductsInput{OrderRef: o.ref, Lines: doc.Lines}).Get(ctx, &productIDs)
-	}); err != nil {
+	customerID, productIDs, err := o.resolve(ctx, view)
+	if err != nil {
 		return err
 	}
 	var posted *ledger.Posted
@@ -402,6 +394,32 @@ func (o *orderImpl) book(ctx workflow.Context, view *activities.OrderView) error
 	}
 	o.transition(ctx, StateBooked, note)
 	return nil
+}
+
+// resolve returns the ledger customer and the product of each document
+// line. Version 1: when LoadOrder found every link in the store (a
+// returning customer buying known products) they are used as they are,
+// which saves two activities — twelve history events and two round trips
+// through the task queue — per order. Otherwise, and in histories recorded
+// before, the resolve activities find or create them.
+func (o *orderImpl) resolve(ctx workflow.Context, view *activities.OrderView) (string, []string, error) {
+	if view.Links != nil && len(view.Links.ProductIDs) == len(view.Document.Lines) &&
+		workflow.GetVersion(ctx, "links-from-load", workflow.DefaultVersion, 1) >= 1 {
+		return view.Links.CustomerID, view.Links.ProductIDs, nil
+	}
+	var customerID string
+	if err := o.step(ctx, "resolve customer", func(ctx workflow.Context) error {
+		return workflow.ExecuteActivity(ctx, orderActs.ResolveCustomer, activities.ResolveCustomerInput{OrderRef: o.ref, Order: view.Order}).Get(ctx, &customerID)
+	}); err != nil {
+		return "", nil, err
+	}
+	var productIDs []string
+	if err := o.step(ctx, "resolve products", func(ctx workflow.Context) error {
+		return workflow.ExecuteActivity(ctx, orderActs.ResolveProducts, activities.ResolveProductsInput{OrderRef: o.ref, Lines: view.Document.Lines}).Get(ctx, &productIDs)
+	}); err != nil {
+		return "", nil, err
+	}
+	return customerID, productIDs, nil
 }
 
 // credit posts a credit note for each shop refund not yet credited, and a

@@ -355,3 +355,40 @@ func TestSkippedReloadOfBookedOrderWaits(t *testing.T) {
 	require.Equal(t, StateDone, status(t, env).State)
 	env.AssertExpectations(t)
 }
+
+func TestKnownLinksFromLoadOrderSkipTheResolveActivities(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name    string
+		links   *activities.Links
+		resolve bool
+	}{
+		{"every link stored", &activities.Links{CustomerID: "c-7", ProductIDs: []string{"p-1"}}, false},
+		{"something to look up", nil, true},
+		{"links of another document shape", &activities.Links{CustomerID: "c-7", ProductIDs: []string{"p-1", "p-2"}}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			env := newEnv(t)
+			v := view("2", true, false, ledgerdoc.KindCashInvoice)
+			v.Links = tc.links
+			env.OnActivity(orderActs.LoadOrder, mock.Anything, mock.Anything).Return(v, nil).Once()
+			if tc.resolve {
+				env.OnActivity(orderActs.ResolveCustomer, mock.Anything, mock.Anything).Return("c-7", nil).Once()
+				env.OnActivity(orderActs.ResolveProducts, mock.Anything, mock.Anything).Return([]string{"p-1"}, nil).Once()
+			}
+			env.OnActivity(orderActs.PostDocument, mock.Anything, mock.MatchedBy(func(in activities.PostDocumentInput) bool {
+				return in.CustomerID == "c-7" && len(in.ProductIDs) == 1 && in.ProductIDs[0] == "p-1"
+			})).Return(&ledger.Posted{ID: "9", Number: "10001", Gross: 1000, Settled: true}, nil).Once()
+			env.OnActivity(orderActs.SetShopState, mock.Anything, mock.Anything).Return(nil).Once()
+			env.ExecuteWorkflow(Order, input)
+			require.True(t, env.IsWorkflowCompleted())
+			require.Equal(t, StateDone, status(t, env).State)
+			env.AssertExpectations(t)
+			if !tc.resolve {
+				env.AssertNotCalled(t, "ResolveCustomer", mock.Anything, mock.Anything)
+				env.AssertNotCalled(t, "ResolveProducts", mock.Anything, mock.Anything)
+			}
+		})
+	}
+}

@@ -54,6 +54,18 @@ func TestRecordHistories(t *testing.T) {
 			st.waitState(t, id, workflows.StateSettled)
 			st.record(t, "order-paid-at-checkout", workflows.OrderWorkflowID("demo", id), expectOrder(workflows.StateDone, 0))
 		})
+		t.Run("order-returning-customer", func(t *testing.T) {
+			t.Parallel()
+			// The second order of a customer whose products are linked:
+			// booked without the resolve activities (links-from-load).
+			first := strconv.Itoa(placeOrder(t, st.ps, "vipps", 2).ID)
+			st.signal(t, first, "e1", 3*time.Second)
+			st.waitState(t, first, workflows.StateSettled)
+			id := strconv.Itoa(placeOrder(t, st.ps, "vipps", 2).ID)
+			st.signal(t, id, "e1", 3*time.Second)
+			st.waitState(t, id, workflows.StateSettled)
+			st.record(t, "order-returning-customer", workflows.OrderWorkflowID("demo", id), expectOrder(workflows.StateDone, 0))
+		})
 		t.Run("order-card-payment-posted", func(t *testing.T) {
 			t.Parallel()
 			// Stripe: invoice on the receivable, then the payment with its fee.
