@@ -47,8 +47,13 @@ func (c *Client) Product(ctx context.Context, productID int) (*domain.Product, e
 }
 
 // groupRate resolves a tax rule group to the rate of its rule for the
-// configured country (or its first rule).
+// configured country (or its first rule), cached for Config.ReferenceTTL:
+// products share a handful of groups.
 func (c *Client) groupRate(ctx context.Context, group int) (domain.VATRate, error) {
+	return c.ref.groupRates.load(group, func() (domain.VATRate, error) { return c.readGroupRate(ctx, group) })
+}
+
+func (c *Client) readGroupRate(ctx context.Context, group int) (domain.VATRate, error) {
 	rules, err := c.list(ctx, "tax_rules", url.Values{"filter[id_tax_rules_group]": {filterValue(itoa(group))}, "sort": {"[id_ASC]"}})
 	if err != nil {
 		return 0, err

@@ -54,6 +54,11 @@ type Config struct {
 	HTTPClient *http.Client
 	// UserAgent is sent with every request; default "bokfor".
 	UserAgent string
+	// ReferenceTTL is how long the client keeps reference data that almost
+	// never changes: taxes, tax rule group rates, carriers, and the ISO
+	// codes of countries and currencies, each by id. Default 5 minutes;
+	// negative disables caching. Only successful reads are kept.
+	ReferenceTTL time.Duration
 }
 
 // Client calls one shop's webservice. It is safe for concurrent use.
@@ -61,6 +66,9 @@ type Client struct {
 	cfg  Config
 	base *url.URL
 	http *http.Client
+	// now is the clock of the reference caches; tests move it.
+	now func() time.Time
+	ref refCaches
 }
 
 // New returns a client for cfg.
@@ -92,7 +100,12 @@ func New(cfg Config) (*Client, error) {
 	if hc == nil {
 		hc = &http.Client{Timeout: 30 * time.Second}
 	}
-	return &Client{cfg: cfg, base: u, http: hc}, nil
+	if cfg.ReferenceTTL == 0 {
+		cfg.ReferenceTTL = defaultReferenceTTL
+	}
+	c := &Client{cfg: cfg, base: u, http: hc, now: time.Now}
+	c.ref = newRefCaches(cfg.ReferenceTTL, func() time.Time { return c.now() })
+	return c, nil
 }
 
 // call is one webservice request.

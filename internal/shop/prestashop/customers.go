@@ -81,16 +81,25 @@ func (c *Client) Address(ctx context.Context, addressID int) (*domain.Address, e
 		a.Phone = o.str("phone_mobile")
 	}
 	if cid := r.int(o, "id_country"); cid != 0 {
-		co, err := c.get(ctx, "countries", "country", cid)
+		iso, err := c.countryISO(ctx, cid)
 		if err != nil && !apierr.Is(err, apierr.KindAuth) {
 			return nil, err
 		}
-		if co != nil {
-			a.Country = co.str("iso_code")
-		}
+		a.Country = iso
 	}
 	if r.err != nil {
 		return nil, decodeErr("GET /api/addresses/{id}", r.err)
 	}
 	return &a, nil
+}
+
+// countryISO returns a country's ISO code, cached for Config.ReferenceTTL.
+func (c *Client) countryISO(ctx context.Context, countryID int) (string, error) {
+	return c.ref.countryISO.load(countryID, func() (string, error) {
+		co, err := c.get(ctx, "countries", "country", countryID)
+		if err != nil {
+			return "", err
+		}
+		return co.str("iso_code"), nil
+	})
 }

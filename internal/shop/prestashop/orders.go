@@ -61,11 +61,9 @@ func (c *Client) Order(ctx context.Context, orderID int) (*domain.Order, error) 
 	if r.err != nil {
 		return nil, decodeErr("GET /api/orders/{id}", r.err)
 	}
-	cur, err := c.Currency(ctx, currencyID)
-	if err != nil {
+	if ord.Currency, err = c.currencyISO(ctx, currencyID); err != nil {
 		return nil, fmt.Errorf("order %d currency: %w", orderID, err)
 	}
-	ord.Currency = cur.ISOCode
 	if ord.Lines, err = c.OrderLines(ctx, orderID); err != nil {
 		return nil, err
 	}

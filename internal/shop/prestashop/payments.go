@@ -30,11 +30,11 @@ func (c *Client) Payments(ctx context.Context, reference string) ([]domain.Payme
 		}
 		cid := r.int(o, "id_currency")
 		if _, ok := isos[cid]; !ok && cid != 0 {
-			cur, err := c.Currency(ctx, cid)
+			iso, err := c.currencyISO(ctx, cid)
 			if err != nil {
 				return nil, err
 			}
-			isos[cid] = cur.ISOCode
+			isos[cid] = iso
 		}
 		p.Currency = isos[cid]
 		out = append(out, p)

@@ -22,8 +22,15 @@ type Tax struct {
 	Active bool
 }
 
-// Tax reads a tax by id.
+// Tax reads a tax by id. A tax read in the last Config.ReferenceTTL is
+// answered from the client's cache: PrestaShop saves an edit of a tax that
+// orders use as a new tax and soft-deletes the old one, so an id's rate
+// stays put.
 func (c *Client) Tax(ctx context.Context, taxID int) (Tax, error) {
+	return c.ref.taxes.load(taxID, func() (Tax, error) { return c.readTax(ctx, taxID) })
+}
+
+func (c *Client) readTax(ctx context.Context, taxID int) (Tax, error) {
 	o, err := c.get(ctx, "taxes", "tax", taxID)
 	if err != nil {
 		return Tax{}, err
@@ -62,7 +69,8 @@ func mapCurrency(r *reader, o object) Currency {
 	}
 }
 
-// Currency reads a currency by id.
+// Currency reads a currency by id. It is never cached: ConversionRate
+// changes whenever the shop updates its rates.
 func (c *Client) Currency(ctx context.Context, currencyID int) (Currency, error) {
 	o, err := c.get(ctx, "currencies", "currency", currencyID)
 	if err != nil {
@@ -74,6 +82,16 @@ func (c *Client) Currency(ctx context.Context, currencyID int) (Currency, error)
 		return Currency{}, decodeErr("GET /api/currencies/{id}", r.err)
 	}
 	return cur, nil
+}
+
+// currencyISO returns a currency's ISO code, cached for
+// Config.ReferenceTTL (the code of a currency id does not change; its rate
+// does, which is why only the code is kept).
+func (c *Client) currencyISO(ctx context.Context, currencyID int) (string, error) {
+	return c.ref.currencyISO.load(currencyID, func() (string, error) {
+		cur, err := c.Currency(ctx, currencyID)
+		return cur.ISOCode, err
+	})
 }
 
 // Currencies lists the shop's currencies.
@@ -116,8 +134,14 @@ func mapCarrier(r *reader, o object) Carrier {
 	}
 }
 
-// Carrier reads a carrier by id.
+// Carrier reads a carrier by id. A carrier read in the last
+// Config.ReferenceTTL is answered from the client's cache (the back office
+// gives an edited carrier a new id, so mostly Active and Deleted can lag).
 func (c *Client) Carrier(ctx context.Context, carrierID int) (Carrier, error) {
+	return c.ref.carriers.load(carrierID, func() (Carrier, error) { return c.readCarrier(ctx, carrierID) })
+}
+
+func (c *Client) readCarrier(ctx context.Context, carrierID int) (Carrier, error) {
 	o, err := c.get(ctx, "carriers", "carrier", carrierID)
 	if err != nil {
 		return Carrier{}, err
