@@ -268,18 +268,23 @@ func (a *Syncs) SyncProducts(ctx context.Context, in SyncInput) (SyncResult, err
 	}
 	slices.Sort(nums)
 	nums = slices.Compact(nums)
-	for _, n := range nums {
-		if cur.Phase > 1 || n <= cur.LastShopID {
-			continue
+	if cur.Phase == 1 {
+		nums = slices.DeleteFunc(nums, func(n int) bool { return n <= cur.LastShopID })
+	} else {
+		nums = nil
+	}
+	var read map[string]*domain.Product
+	for i, n := range nums {
+		if i%productsPerRead == 0 {
+			if read, err = a.readShopProducts(ctx, e, nums[i:min(i+productsPerRead, len(nums))]); err != nil {
+				return *res, err
+			}
 		}
 		id := strconv.Itoa(n)
-		p, err := e.sc.Product(ctx, id)
-		if errors.Is(err, shop.ErrNotFound) {
+		p := read[id]
+		if p == nil { // deleted since it was listed
 			cur.LastShopID = n
 			continue
-		}
-		if err != nil {
-			return *res, classify("read shop product "+id, err)
 		}
 		for _, it := range shopItems(&e.t.Settings, p) {
 			if it.SKU == "" {
@@ -319,6 +324,27 @@ func (a *Syncs) SyncProducts(ctx context.Context, in SyncInput) (SyncResult, err
 	}
 	res.ShopWatermark, res.LedgerWatermark = cur.NextShopWM, cur.NextLedgerWM
 	return *res, nil
+}
+
+// productsPerRead is how many changed shop products the sync reads at a
+// time (one request per hundred on PrestaShop).
+const productsPerRead = 100
+
+// readShopProducts reads the shop products with these ids, by id.
+func (a *Syncs) readShopProducts(ctx context.Context, e *syncEnv, nums []int) (map[string]*domain.Product, error) {
+	ids := make([]string, len(nums))
+	for i, n := range nums {
+		ids[i] = strconv.Itoa(n)
+	}
+	ps, err := e.sc.Products(ctx, ids)
+	if err != nil {
+		return nil, classify(fmt.Sprintf("read shop products %s–%s", ids[0], ids[len(ids)-1]), err)
+	}
+	byID := make(map[string]*domain.Product, len(ps))
+	for _, p := range ps {
+		byID[p.ID] = p
+	}
+	return byID, nil
 }
 
 // syncProduct brings one SKU in step, under the same lock the order flow

@@ -38,6 +38,9 @@ type Catalog interface {
 	ChangedProducts(ctx context.Context, watermark string) ([]string, string, error)
 	// Product reads a product with its combinations and VAT rate.
 	Product(ctx context.Context, productID string) (*domain.Product, error)
+	// Products reads several products as Product does, in as few
+	// requests as the shop allows; products it does not have are left out.
+	Products(ctx context.Context, productIDs []string) ([]*domain.Product, error)
 	// ProductIDsBySKU returns the ids of the products with this SKU as
 	// their reference or as one of their combinations' reference.
 	ProductIDsBySKU(ctx context.Context, sku string) ([]string, error)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/bokfor/bokfor/internal/domain"
@@ -18,6 +19,40 @@ func (c *Client) Product(ctx context.Context, productID int) (*domain.Product, e
 	if err != nil {
 		return nil, err
 	}
+	return c.product(ctx, o, "GET /api/products/{id}")
+}
+
+// ProductsPerRequest is how many products Products reads per request.
+const ProductsPerRequest = 100
+
+// Products reads several products as Product does, ProductsPerRequest per
+// request (display=full lists carry the associations), in id order.
+// Products the shop does not have are left out. A product with
+// combinations costs one more request for them, as in Product.
+func (c *Client) Products(ctx context.Context, productIDs []int) ([]*domain.Product, error) {
+	var out []*domain.Product
+	for ids := range slices.Chunk(productIDs, ProductsPerRequest) {
+		vs := make([]string, len(ids))
+		for i, n := range ids {
+			vs[i] = itoa(n)
+		}
+		objs, err := c.list(ctx, "products", url.Values{"display": {"full"}, "filter[id]": {filterValue(vs...)}, "sort": {"[id_ASC]"}})
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range objs {
+			p, err := c.product(ctx, o, "GET /api/products")
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// product maps a product object, reading its VAT rate and combinations.
+func (c *Client) product(ctx context.Context, o object, op string) (*domain.Product, error) {
 	r := &reader{loc: c.cfg.Location}
 	p := domain.Product{
 		ID:           o.str("id"),
@@ -29,10 +64,12 @@ func (c *Client) Product(ctx context.Context, productID int) (*domain.Product, e
 		Active:       r.bool(o, "active"),
 		UpdatedAt:    r.time(o, "date_upd"),
 	}
+	productID := r.int(o, "id")
 	group := r.int(o, "id_tax_rules_group")
 	if r.err != nil {
-		return nil, decodeErr("GET /api/products/{id}", r.err)
+		return nil, decodeErr(op, r.err)
 	}
+	var err error
 	if group != 0 {
 		if p.TaxRate, err = c.groupRate(ctx, group); err != nil {
 			return nil, err

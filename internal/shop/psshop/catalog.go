@@ -50,6 +50,20 @@ func (s *Shop) Product(ctx context.Context, productID string) (*domain.Product, 
 	return p, err
 }
 
+// Products reads several products with their combinations, a hundred per
+// request; ids the shop does not have are left out.
+func (s *Shop) Products(ctx context.Context, productIDs []string) ([]*domain.Product, error) {
+	nums := make([]int, 0, len(productIDs))
+	for _, id := range productIDs {
+		n, err := objectID("product", id)
+		if err != nil {
+			return nil, err
+		}
+		nums = append(nums, n)
+	}
+	return s.c.Products(ctx, nums)
+}
+
 // ProductIDsBySKU finds the products whose reference, or one of whose
 // combinations' reference, is sku.
 func (s *Shop) ProductIDsBySKU(ctx context.Context, sku string) ([]string, error) {
