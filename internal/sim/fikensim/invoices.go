@@ -156,7 +156,7 @@ func (s *Server) listInvoices(w http.ResponseWriter, r *http.Request, co *compan
 	if e := firstErr(e1, e2, e3, e4, e5); e != nil {
 		return e
 	}
-	var out []invoiceOut
+	var out []*invoice
 	for _, inv := range co.invoices {
 		if !issue.match(*inv.In.IssueDate) || !lm.match(inv.Modified) || !due.match(*inv.In.DueDate) ||
 			(settled != nil && *settled != inv.Sale.Settled) || (cust != 0 && cust != *inv.In.CustomerID) ||
@@ -164,9 +164,9 @@ func (s *Server) listInvoices(w http.ResponseWriter, r *http.Request, co *compan
 			!eqFilter(q, "invoiceNumber", strconv.FormatInt(inv.Number, 10)) {
 			continue
 		}
-		out = append(out, s.invoiceOut(r, co, inv))
+		out = append(out, inv)
 	}
-	writePage(w, r, out)
+	writePageFunc(w, r, out, func(inv *invoice) invoiceOut { return s.invoiceOut(r, co, inv) })
 	return nil
 }
 

@@ -158,6 +158,13 @@ func intFilter(q url.Values, name string) (int64, *apiError) {
 // writePage answers a list with Fiken's paging (page from 0, pageSize
 // 1..100, default 25) and Fiken-Api-* headers.
 func writePage[T any](w http.ResponseWriter, r *http.Request, items []T) {
+	writePageFunc(w, r, items, func(t T) T { return t })
+}
+
+// writePageFunc is writePage for items that are rendered only when they
+// are on the requested page (rendering every match for every page made a
+// listing of n objects cost O(n²/pageSize) in the simulator).
+func writePageFunc[T, U any](w http.ResponseWriter, r *http.Request, items []T, render func(T) U) {
 	q := r.URL.Query()
 	page, size := 0, 25
 	if v := q.Get("page"); v != "" {
@@ -180,9 +187,9 @@ func writePage[T any](w http.ResponseWriter, r *http.Request, items []T) {
 	pages := (total + size - 1) / size
 	from := min(page*size, total)
 	to := min(from+size, total)
-	out := items[from:to]
-	if out == nil {
-		out = []T{}
+	out := make([]U, 0, to-from)
+	for _, it := range items[from:to] {
+		out = append(out, render(it))
 	}
 	h := w.Header()
 	h.Set("Fiken-Api-Page", strconv.Itoa(page))
