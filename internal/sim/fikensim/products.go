@@ -74,14 +74,14 @@ func (s *Server) listProducts(w http.ResponseWriter, r *http.Request, co *compan
 	if e := firstErr(e1, e2, e3); e != nil {
 		return e
 	}
-	var out []productOut
+	var out []*product
 	for _, p := range co.products {
 		if lm.match(p.Modified) && cd.match(p.Created) && (active == nil || *active == deref(p.In.Active)) &&
 			eqFilter(q, "productNumber", p.In.ProductNumber) && eqFilter(q, "name", deref(p.In.Name)) {
-			out = append(out, p.out())
+			out = append(out, p)
 		}
 	}
-	writePage(w, r, out)
+	writePageFunc(w, r, out, (*product).out)
 	return nil
 }
 

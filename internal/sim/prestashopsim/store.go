@@ -1,9 +1,5 @@
 package prestashopsim
 
-import (
-	"sort"
-)
-
 // record is one stored object: scalar fields as the strings PrestaShop
 // outputs, multilingual fields per language id, and association rows.
 type record struct {
@@ -57,6 +53,10 @@ func (r *record) setLang(field, v string, langs []int) {
 type table struct {
 	def  *resourceDef
 	rows map[int]*record
+	// ids are the ids ever inserted, in insertion order, which is id
+	// order (ids only grow), so listing needs no sort; a deleted row's
+	// id stays here and is skipped.
+	ids  []int
 	next int
 }
 
@@ -79,7 +79,7 @@ func newDB(defs []resourceDef) *db {
 func (d *db) clone() *db {
 	c := &db{tables: map[string]*table{}, invoiceNumber: d.invoiceNumber}
 	for n, t := range d.tables {
-		ct := &table{def: t.def, rows: map[int]*record{}, next: t.next}
+		ct := &table{def: t.def, rows: map[int]*record{}, ids: append([]int(nil), t.ids...), next: t.next}
 		for id, r := range t.rows {
 			ct.rows[id] = r.clone()
 		}
@@ -94,6 +94,7 @@ func (d *db) insert(resource string, r *record) *record {
 	r.id = t.next
 	t.next++
 	t.rows[r.id] = r
+	t.ids = append(t.ids, r.id)
 	return r
 }
 
@@ -111,11 +112,12 @@ func (d *db) all(resource string) []*record {
 	if t == nil {
 		return nil
 	}
-	out := make([]*record, 0, len(t.rows))
-	for _, r := range t.rows {
-		out = append(out, r)
+	out := make([]*record, 0, len(t.ids))
+	for _, id := range t.ids {
+		if r, ok := t.rows[id]; ok { // not deleted
+			out = append(out, r)
+		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].id < out[j].id })
 	return out
 }
 
