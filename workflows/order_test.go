@@ -257,7 +257,9 @@ func TestSettlementBackstopAfterSixtyDays(t *testing.T) {
 func TestOperatorMarksSettledAndDocumentNumberArrives(t *testing.T) {
 	t.Parallel()
 	env := newEnv(t)
-	env.OnActivity(orderActs.LoadOrder, mock.Anything, mock.Anything).Return(view("2", true, false, ledgerdoc.KindInvoice), nil)
+	// Read at the start and after the operator's action; not for the
+	// document number alone (number-without-reload).
+	env.OnActivity(orderActs.LoadOrder, mock.Anything, mock.Anything).Return(view("2", true, false, ledgerdoc.KindInvoice), nil).Times(2)
 	env.OnActivity(orderActs.ResolveCustomer, mock.Anything, mock.Anything).Return("c-7", nil).Once()
 	env.OnActivity(orderActs.ResolveProducts, mock.Anything, mock.Anything).Return([]string{"p-1"}, nil).Once()
 	env.OnActivity(orderActs.PostDocument, mock.Anything, mock.Anything).Return(&ledger.Posted{ID: "9"}, nil).Once()
