@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/activity"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/bokfor/bokfor/internal/apierr"
 	"github.com/bokfor/bokfor/internal/domain"
@@ -273,30 +274,49 @@ func (a *Syncs) SyncProducts(ctx context.Context, in SyncInput) (SyncResult, err
 	} else {
 		nums = nil
 	}
-	var read map[string]*domain.Product
-	for i, n := range nums {
-		if i%productsPerRead == 0 {
-			if read, err = a.readShopProducts(ctx, e, nums[i:min(i+productsPerRead, len(nums))]); err != nil {
-				return *res, err
-			}
+	for start := 0; start < len(nums); start += productsPerRead {
+		chunk := nums[start:min(start+productsPerRead, len(nums))]
+		read, err := a.readShopProducts(ctx, e, chunk)
+		if err != nil {
+			return *res, err
 		}
-		id := strconv.Itoa(n)
-		p := read[id]
-		if p == nil { // deleted since it was listed
-			cur.LastShopID = n
-			continue
-		}
-		for _, it := range shopItems(&e.t.Settings, p) {
-			if it.SKU == "" {
-				res.note("shop product %s: a product or combination without SKU is not synced", id)
+		var items []shopItem
+		for _, n := range chunk {
+			id := strconv.Itoa(n)
+			p := read[id]
+			if p == nil { // deleted since it was listed
 				continue
 			}
-			done[it.SKU] = true
-			if err := a.syncProduct(ctx, e, it.SKU, &it, ledgerBySKU[it.SKU], res); err != nil {
-				return *res, err
+			for _, it := range shopItems(&e.t.Settings, p) {
+				if it.SKU == "" {
+					res.note("shop product %s: a product or combination without SKU is not synced", id)
+					continue
+				}
+				done[it.SKU] = true
+				items = append(items, it)
 			}
 		}
-		cur.LastShopID = n
+		// The SKUs of a chunk are synced syncConcurrency at a time, each
+		// under its own lock and with its own counts, merged after; the
+		// cursor moves past the chunk only when all of it is done.
+		parts := make([]SyncResult, len(items))
+		stop := keepAlive(ctx, cur) // ledger writes may queue behind a backlog of orders
+		g, gctx := errgroup.WithContext(ctx)
+		g.SetLimit(syncConcurrency)
+		for i := range items {
+			g.Go(func() error {
+				return a.syncProduct(gctx, e, items[i].SKU, &items[i], ledgerBySKU[items[i].SKU], &parts[i])
+			})
+		}
+		err = g.Wait()
+		stop()
+		for _, p := range parts {
+			res.add(p)
+		}
+		if err != nil {
+			return *res, err
+		}
+		cur.LastShopID = chunk[len(chunk)-1]
 		activity.RecordHeartbeat(ctx, cur)
 	}
 	cur.Phase = 2
@@ -329,6 +349,24 @@ func (a *Syncs) SyncProducts(ctx context.Context, in SyncInput) (SyncResult, err
 // productsPerRead is how many changed shop products the sync reads at a
 // time (one request per hundred on PrestaShop).
 const productsPerRead = 100
+
+// syncConcurrency is how many SKUs of a chunk are synced at once: a SKU
+// in step costs only store round trips (its lock, link and snapshot),
+// which one at a time left a first run over 50 000 products waiting on
+// PostgreSQL for most of its time. Ledger calls still queue in the
+// tenant's rate limiter.
+const syncConcurrency = 4
+
+// add counts part into r, keeping at most maxNotes of each kind of note.
+func (r *SyncResult) add(part SyncResult) {
+	r.Read += part.Read
+	r.Created += part.Created
+	r.Updated += part.Updated
+	r.Conflicts += part.Conflicts
+	r.Skipped += part.Skipped
+	r.ConflictDetails = append(r.ConflictDetails, part.ConflictDetails[:min(len(part.ConflictDetails), maxNotes-len(r.ConflictDetails))]...)
+	r.Notes = append(r.Notes, part.Notes[:min(len(part.Notes), maxNotes-len(r.Notes))]...)
+}
 
 // readShopProducts reads the shop products with these ids, by id.
 func (a *Syncs) readShopProducts(ctx context.Context, e *syncEnv, nums []int) (map[string]*domain.Product, error) {

@@ -368,3 +368,22 @@ func (c plainConnectors) Shop(context.Context, *store.TenantRow) (shop.Shop, err
 func (c plainConnectors) Ledger(context.Context, *store.TenantRow) (ledger.Ledger, error) {
 	return plainLedger{}, nil
 }
+
+func TestSyncResultAddKeepsAtMostFiftyNotes(t *testing.T) {
+	t.Parallel()
+	var r SyncResult
+	for i := range 30 {
+		var p SyncResult
+		p.Read, p.Updated, p.Conflicts = 2, 1, 1
+		p.ConflictDetails = []string{fmt.Sprintf("SKU-%d price", i)}
+		p.note("a %d", i)
+		p.note("b %d", i)
+		r.add(p)
+	}
+	if r.Read != 60 || r.Updated != 30 || r.Conflicts != 30 || r.Skipped != 60 {
+		t.Fatalf("counts %+v", r)
+	}
+	if len(r.Notes) != maxNotes || r.Notes[0] != "a 0" || r.Notes[maxNotes-1] != "b 24" || len(r.ConflictDetails) != 30 {
+		t.Fatalf("%d notes (first %q, last %q), %d conflict details", len(r.Notes), r.Notes[0], r.Notes[len(r.Notes)-1], len(r.ConflictDetails))
+	}
+}
