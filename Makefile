@@ -77,10 +77,9 @@ record-histories: $(TEMPORAL_CLI)
 
 # Benchmarks (docs/bench/README.md): the end-to-end scenarios of `bokfor
 # bench` against PostgreSQL, a Temporal dev server and the simulators
-# (hours with the issue's sizes — 10 000 waiting orders alone take about 2
-# hours on a loaded 2-core machine, see docs/benchmarks.md; BENCH_FLAGS=--quick
-# for a smoke run of about 10 minutes), its charts, then the Go
-# micro-benchmarks of the pure code.
+# at the issue's sizes (27 minutes on an idle 2-core machine, 18 of them the
+# 10 000 waiting orders, see docs/benchmarks.md; BENCH_FLAGS=--quick for a
+# smoke run), its charts, then the Go micro-benchmarks of the pure code.
 BENCH_FLAGS ?=
 bench: $(TEMPORAL_CLI) build
 	$(BIN)/bokfor bench $(BENCH_FLAGS)

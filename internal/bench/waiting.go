@@ -136,7 +136,11 @@ func runWaiting(ctx context.Context, env *Env, n int, idle time.Duration, concur
 	if res.NumberingTick, err = w.watchOnce(ctx, w.tenants[0].ID); err != nil {
 		return nil, err
 	}
-	waitQuiet(ctx, env.DevServerPID, 2*time.Minute)
+	// Every numbered order records its number and tells the customer
+	// (a workflow task and an activity each): wait until that work is
+	// done, so the idle window below is idle — a fixed 2 minutes was not
+	// enough for 10 000 orders on 2 cores.
+	waitQuiet(ctx, env.DevServerPID, max(2*time.Minute, time.Duration(n)*60*time.Millisecond))
 	if h, _, err := historyLength(ctx, w, ps[len(ps)/2]); err == nil {
 		res.HistoryEvents = h
 	}
