@@ -129,8 +129,8 @@ func (a *Orders) LoadOrder(ctx context.Context, ref OrderRef) (*OrderView, error
 }
 
 // storedLinks returns the customer and product ids ResolveCustomer and
-// ResolveProducts would return from the store alone, or nil when any of
-// them is not linked yet.
+// ResolveProducts would return from the store alone (two queries however
+// many lines), or nil when any of them is not linked yet.
 func (a *Orders) storedLinks(ctx context.Context, t *store.TenantRow, o *domain.Order, lines []ledgerdoc.Line) (*Links, error) {
 	key, cash := customerKey(t, o)
 	links := &Links{CustomerID: cash, ProductIDs: make([]string, len(lines))}
@@ -143,17 +143,28 @@ func (a *Orders) storedLinks(ctx context.Context, t *store.TenantRow, o *domain.
 		}
 		links.CustomerID = l.LedgerID
 	}
+	var skus []string
+	for _, l := range lines {
+		if l.Kind == ledgerdoc.LineProduct && l.SKU != "" {
+			skus = append(skus, l.SKU)
+		}
+	}
+	if len(skus) == 0 {
+		return links, nil
+	}
+	ids, err := a.Store.LedgerIDsByShopIDs(ctx, t.ID, store.LinkProduct, skus)
+	if err != nil {
+		return nil, classify("read product links", err)
+	}
 	for i, l := range lines {
 		if l.Kind != ledgerdoc.LineProduct || l.SKU == "" {
 			continue
 		}
-		link, err := a.Store.LinkByShopID(ctx, t.ID, store.LinkProduct, l.SKU)
-		if errors.Is(err, store.ErrNotFound) {
+		id, ok := ids[l.SKU]
+		if !ok {
 			return nil, nil
-		} else if err != nil {
-			return nil, classify("read product link", err)
 		}
-		links.ProductIDs[i] = link.LedgerID
+		links.ProductIDs[i] = id
 	}
 	return links, nil
 }

@@ -54,6 +54,7 @@ func TestStoredLinksAreWhatTheResolveActivitiesWouldReturn(t *testing.T) {
 			&Links{CustomerID: "cash-1", ProductIDs: []string{"p-B"}}},
 		{"customer id 0 is a guest", row, domain.Customer{ID: "0", Email: "kari@example.no"}, []ledgerdoc.Line{product("A")},
 			&Links{CustomerID: "c-guest", ProductIDs: []string{"p-A"}}},
+		{"no product lines", row, customer, []ledgerdoc.Line{shipping}, &Links{CustomerID: "c-7", ProductIDs: []string{""}}},
 		{"new customer", row, domain.Customer{ID: "8"}, []ledgerdoc.Line{product("A")}, nil},
 		{"new product", row, customer, []ledgerdoc.Line{product("A"), product("NEW")}, nil},
 		{"other tenant's links do not count", &store.TenantRow{Tenant: tenant.Tenant{ID: "other"}}, customer, []ledgerdoc.Line{product("A")}, nil},

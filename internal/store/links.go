@@ -52,6 +52,29 @@ func (s *Store) LinkByShopID(ctx context.Context, tenantID, kind, shopID string)
 	return s.oneLink(ctx, `WHERE tenant_id=$1 AND kind=$2 AND shop_id=$3`, tenantID, kind, shopID)
 }
 
+// LedgerIDsByShopIDs returns the ledger ids of the linked shop objects
+// among shopIDs, by shop id, in one query; unlinked ids are absent.
+func (s *Store) LedgerIDsByShopIDs(ctx context.Context, tenantID, kind string, shopIDs []string) (map[string]string, error) {
+	rows, err := s.pool.Query(ctx, `SELECT shop_id, ledger_id FROM links WHERE tenant_id=$1 AND kind=$2 AND shop_id = ANY($3)`,
+		tenantID, kind, shopIDs)
+	if err != nil {
+		return nil, fmt.Errorf("store: links: %w", err)
+	}
+	out := map[string]string{}
+	for rows.Next() {
+		var shopID, ledgerID string
+		if err := rows.Scan(&shopID, &ledgerID); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: links: %w", err)
+		}
+		out[shopID] = ledgerID
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: links: %w", err)
+	}
+	return out, nil
+}
+
 // LinkByLedgerID returns the link of a ledger object, or ErrNotFound.
 func (s *Store) LinkByLedgerID(ctx context.Context, tenantID, kind, ledgerID string) (*Link, error) {
 	return s.oneLink(ctx, `WHERE tenant_id=$1 AND kind=$2 AND ledger_id=$3 LIMIT 1`, tenantID, kind, ledgerID)

@@ -181,6 +181,18 @@ func TestLinksOrdersWatermarksAudit(t *testing.T) {
 	if err != nil || got.ShopID != "7" || !strings.Contains(string(got.Snapshot), "Kari") {
 		t.Fatalf("LinkByLedgerID = %+v, %v", got, err)
 	}
+	for _, p := range []Link{{TenantID: "demo", Kind: LinkProduct, ShopID: "A", LedgerID: "p-A"}, {TenantID: "demo", Kind: LinkProduct, ShopID: "7", LedgerID: "p-7"}} {
+		if err := s.PutLink(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ids, err := s.LedgerIDsByShopIDs(ctx, "demo", LinkProduct, []string{"A", "B", "7", "A"})
+	if err != nil || len(ids) != 2 || ids["A"] != "p-A" || ids["7"] != "p-7" {
+		t.Fatalf("LedgerIDsByShopIDs = %v, %v; want A and 7 of the product kind only", ids, err)
+	}
+	if ids, err := s.LedgerIDsByShopIDs(ctx, "other", LinkProduct, []string{"A"}); err != nil || len(ids) != 0 {
+		t.Fatalf("another tenant's links: %v, %v", ids, err)
+	}
 
 	if err := s.PutOrder(ctx, OrderRecord{TenantID: "demo", ShopOrderID: "42", WorkflowID: "order-demo-42", State: "invoiced", LedgerDocID: "9", LedgerDocNo: "10001"}); err != nil {
 		t.Fatal(err)
