@@ -342,6 +342,10 @@ type PostDocumentInput struct {
 //     the lookup of step 2 before any new create.
 func (a *Orders) PostDocument(ctx context.Context, in PostDocumentInput) (*ledger.Posted, error) {
 	defer keepAlive(ctx)()
+	return a.post(ctx, in)
+}
+
+func (a *Orders) post(ctx context.Context, in PostDocumentInput) (*ledger.Posted, error) {
 	t, err := a.tenant(ctx, in.TenantID)
 	if err != nil {
 		return nil, err
@@ -435,6 +439,10 @@ type SendInvoiceInput struct {
 // SendInvoice asks the ledger to send the invoice.
 func (a *Orders) SendInvoice(ctx context.Context, in SendInvoiceInput) error {
 	defer keepAlive(ctx)()
+	return a.send(ctx, in)
+}
+
+func (a *Orders) send(ctx context.Context, in SendInvoiceInput) error {
 	t, err := a.tenant(ctx, in.TenantID)
 	if err != nil {
 		return err
@@ -444,6 +452,46 @@ func (a *Orders) SendInvoice(ctx context.Context, in SendInvoiceInput) error {
 		return configError("ledger client", err)
 	}
 	return classify("send invoice", lg.SendInvoice(ctx, in.Posted, in.Method))
+}
+
+// PostAndSendInput is an invoice to post and then send by Method.
+type PostAndSendInput struct {
+	PostDocumentInput
+	Method string
+}
+
+// PostAndSendResult is the posted invoice and whether sending it worked.
+// SendError is why it did not; the invoice is posted all the same.
+type PostAndSendResult struct {
+	Posted    *ledger.Posted
+	Sent      bool
+	SendError string
+}
+
+// PostAndSend posts the invoice exactly once, as PostDocument does, and
+// then sends it, as SendInvoice does: one activity, so one round trip
+// through the task queue and six history events less per unpaid invoice.
+// A failed send does not fail the activity (that would leave the posted
+// invoice unknown to the workflow): the result says so, and the workflow
+// sends with SendInvoice, retries and parking included. A retry after a
+// lost result finds the invoice by its link and sends it again, as a
+// retried SendInvoice would.
+func (a *Orders) PostAndSend(ctx context.Context, in PostAndSendInput) (*PostAndSendResult, error) {
+	defer keepAlive(ctx)()
+	p, err := a.post(ctx, in.PostDocumentInput)
+	if err != nil {
+		return nil, err
+	}
+	res := &PostAndSendResult{Posted: p}
+	if err := a.send(ctx, SendInvoiceInput{OrderRef: in.OrderRef, Posted: *p, Method: in.Method}); err != nil {
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		res.SendError = err.Error()
+		return res, nil
+	}
+	res.Sent = true
+	return res, nil
 }
 
 // SetShopStateInput is the state to write to a shop order.

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
 
 	"github.com/bokfor/bokfor/activities"
 	"github.com/bokfor/bokfor/internal/domain"
@@ -110,8 +111,9 @@ func TestUnpaidInvoiceIsSentAndWaitsForSettlement(t *testing.T) {
 	env.OnActivity(orderActs.ResolveCustomer, mock.Anything, mock.Anything).Return("c-7", nil).Once()
 	env.OnActivity(orderActs.ResolveProducts, mock.Anything, mock.Anything).Return([]string{"p-1"}, nil).Once()
 	due := time.Date(2026, 12, 9, 0, 0, 0, 0, time.UTC)
-	env.OnActivity(orderActs.PostDocument, mock.Anything, mock.Anything).Return(&ledger.Posted{ID: "9", Number: "10001", DueDate: due}, nil).Once()
-	env.OnActivity(orderActs.SendInvoice, mock.Anything, mock.MatchedBy(func(in activities.SendInvoiceInput) bool { return in.Method == "email" })).Return(nil).Once()
+	env.OnActivity(orderActs.PostAndSend, mock.Anything, mock.MatchedBy(func(in activities.PostAndSendInput) bool {
+		return in.Method == "email" && in.Document.Reference == "bokfor-demo-42" && in.CustomerID == "c-7"
+	})).Return(&activities.PostAndSendResult{Posted: &ledger.Posted{ID: "9", Number: "10001", DueDate: due}, Sent: true}, nil).Once()
 	env.OnActivity(orderActs.SetShopState, mock.Anything, mock.Anything).Return(nil).Once()
 	env.RegisterDelayedCallback(func() {
 		v, _ := env.QueryWorkflow(QueryStatus)
@@ -130,6 +132,62 @@ func TestUnpaidInvoiceIsSentAndWaitsForSettlement(t *testing.T) {
 	}
 	require.True(t, sawSettled)
 	env.AssertExpectations(t)
+}
+
+// onPostAndSend expects an unpaid invoice to be posted as p and sent by
+// one activity (version 1 of "send-with-post").
+func onPostAndSend(env *testsuite.TestWorkflowEnvironment, p *ledger.Posted) {
+	env.OnActivity(orderActs.PostAndSend, mock.Anything, mock.Anything).Return(&activities.PostAndSendResult{Posted: p, Sent: true}, nil).Once()
+}
+
+// A send that fails with the post does not lose the posted invoice: the
+// workflow sends it with SendInvoice, whose failures retry and park.
+func TestFailedSendWithPostIsSentAgain(t *testing.T) {
+	t.Parallel()
+	env := newEnv(t)
+	env.OnActivity(orderActs.LoadOrder, mock.Anything, mock.Anything).Return(view("2", true, false, ledgerdoc.KindInvoice), nil)
+	env.OnActivity(orderActs.ResolveCustomer, mock.Anything, mock.Anything).Return("c-7", nil).Once()
+	env.OnActivity(orderActs.ResolveProducts, mock.Anything, mock.Anything).Return([]string{"p-1"}, nil).Once()
+	env.OnActivity(orderActs.PostAndSend, mock.Anything, mock.Anything).Return(&activities.PostAndSendResult{Posted: &ledger.Posted{ID: "9"},
+		SendError: "send invoice: fiken: server (HTTP 503)"}, nil).Once()
+	env.OnActivity(orderActs.SendInvoice, mock.Anything, mock.MatchedBy(func(in activities.SendInvoiceInput) bool {
+		return in.Posted.ID == "9" && in.Method == "email"
+	})).Return(nil).Once()
+	env.RegisterDelayedCallback(func() {
+		v, _ := env.QueryWorkflow(QueryStatus)
+		var st OrderStatus
+		_ = v.Get(&st)
+		require.Equal(t, StateBooked, st.State)
+		require.Equal(t, "9", st.LedgerDocID)
+		require.Contains(t, st.History[len(st.History)-1].Note, "sent by email")
+		env.CancelWorkflow()
+	}, time.Hour)
+	env.ExecuteWorkflow(Order, input)
+	env.AssertNotCalled(t, "PostDocument", mock.Anything, mock.Anything)
+	env.AssertExpectations(t)
+}
+
+// A run started before "send-with-post" keeps its path on replay: it asks
+// for each earlier change, posts with PostDocument and sends with
+// SendInvoice.
+func TestRunBeforeSendWithPostPostsThenSends(t *testing.T) {
+	t.Parallel()
+	env := newEnv(t)
+	env.OnGetVersion(changeSendWithPost, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
+	var asked []string
+	env.OnGetVersion(mock.Anything, workflow.DefaultVersion, 1).Run(func(args mock.Arguments) {
+		asked = append(asked, args.String(0))
+	}).Return(workflow.Version(1))
+	env.OnActivity(orderActs.LoadOrder, mock.Anything, mock.Anything).Return(view("2", true, false, ledgerdoc.KindInvoice), nil)
+	env.OnActivity(orderActs.ResolveCustomer, mock.Anything, mock.Anything).Return("c-7", nil).Once()
+	env.OnActivity(orderActs.ResolveProducts, mock.Anything, mock.Anything).Return([]string{"p-1"}, nil).Once()
+	env.OnActivity(orderActs.PostDocument, mock.Anything, mock.Anything).Return(&ledger.Posted{ID: "9"}, nil).Once()
+	env.OnActivity(orderActs.SendInvoice, mock.Anything, mock.Anything).Return(nil).Once()
+	env.RegisterDelayedCallback(func() { env.CancelWorkflow() }, time.Hour)
+	env.ExecuteWorkflow(Order, input)
+	env.AssertNotCalled(t, "PostAndSend", mock.Anything, mock.Anything)
+	env.AssertExpectations(t)
+	require.Contains(t, asked, "drain-signals-before-read")
 }
 
 func TestUnmappableOrderParksUntilOperatorRetries(t *testing.T) {
@@ -237,8 +295,7 @@ func TestSettlementBackstopAfterSixtyDays(t *testing.T) {
 	env.OnActivity(orderActs.LoadOrder, mock.Anything, mock.Anything).Return(view("2", true, false, ledgerdoc.KindInvoice), nil)
 	env.OnActivity(orderActs.ResolveCustomer, mock.Anything, mock.Anything).Return("c-7", nil).Once()
 	env.OnActivity(orderActs.ResolveProducts, mock.Anything, mock.Anything).Return([]string{"p-1"}, nil).Once()
-	env.OnActivity(orderActs.PostDocument, mock.Anything, mock.Anything).Return(&ledger.Posted{ID: "9", DueDate: due}, nil).Once()
-	env.OnActivity(orderActs.SendInvoice, mock.Anything, mock.Anything).Return(nil).Once()
+	onPostAndSend(env, &ledger.Posted{ID: "9", DueDate: due})
 	var checks []time.Time
 	env.OnActivity(orderActs.CheckDocument, mock.Anything, mock.Anything).Return(func(_ context.Context, _ activities.CheckDocumentInput) (*ledger.Posted, error) {
 		checks = append(checks, env.Now())
@@ -262,8 +319,7 @@ func TestOperatorMarksSettledAndDocumentNumberArrives(t *testing.T) {
 	env.OnActivity(orderActs.LoadOrder, mock.Anything, mock.Anything).Return(view("2", true, false, ledgerdoc.KindInvoice), nil).Times(2)
 	env.OnActivity(orderActs.ResolveCustomer, mock.Anything, mock.Anything).Return("c-7", nil).Once()
 	env.OnActivity(orderActs.ResolveProducts, mock.Anything, mock.Anything).Return([]string{"p-1"}, nil).Once()
-	env.OnActivity(orderActs.PostDocument, mock.Anything, mock.Anything).Return(&ledger.Posted{ID: "9"}, nil).Once()
-	env.OnActivity(orderActs.SendInvoice, mock.Anything, mock.Anything).Return(nil).Once()
+	onPostAndSend(env, &ledger.Posted{ID: "9"})
 	env.OnActivity(orderActs.SetShopState, mock.Anything, mock.Anything).Return(nil).Once()
 	env.OnActivity(orderActs.NotifyCustomer, mock.Anything, mock.MatchedBy(func(in activities.NotifyCustomerInput) bool {
 		return in.Text == "Faktura 10042 er sendt. KID: 0000100429. Forfall: 2026-12-04. Å betale: 398.01 NOK."
@@ -307,8 +363,7 @@ func TestCancelAfterBookingCreditsInFull(t *testing.T) {
 	env.OnActivity(orderActs.LoadOrder, mock.Anything, mock.Anything).Return(cancelled, nil)
 	env.OnActivity(orderActs.ResolveCustomer, mock.Anything, mock.Anything).Return("c-7", nil).Once()
 	env.OnActivity(orderActs.ResolveProducts, mock.Anything, mock.Anything).Return([]string{"p-1"}, nil).Once()
-	env.OnActivity(orderActs.PostDocument, mock.Anything, mock.Anything).Return(&ledger.Posted{ID: "9"}, nil).Once()
-	env.OnActivity(orderActs.SendInvoice, mock.Anything, mock.Anything).Return(nil).Once()
+	onPostAndSend(env, &ledger.Posted{ID: "9"})
 	env.OnActivity(orderActs.PostCreditNote, mock.Anything, mock.MatchedBy(func(in activities.CreditInput) bool {
 		return in.Full && in.RefundID == "cancel"
 	})).Return(&ledger.Posted{ID: "c1"}, nil).Once()
@@ -344,8 +399,7 @@ func TestSkippedReloadOfBookedOrderWaits(t *testing.T) {
 	env.OnActivity(orderActs.LoadOrder, mock.Anything, mock.Anything).Return(view("2", true, false, ledgerdoc.KindInvoice), nil)
 	env.OnActivity(orderActs.ResolveCustomer, mock.Anything, mock.Anything).Return("c-7", nil).Once()
 	env.OnActivity(orderActs.ResolveProducts, mock.Anything, mock.Anything).Return([]string{"p-1"}, nil).Once()
-	env.OnActivity(orderActs.PostDocument, mock.Anything, mock.Anything).Return(&ledger.Posted{ID: "9"}, nil).Once()
-	env.OnActivity(orderActs.SendInvoice, mock.Anything, mock.Anything).Return(nil).Once()
+	onPostAndSend(env, &ledger.Posted{ID: "9"})
 	env.OnActivity(orderActs.SetShopState, mock.Anything, mock.Anything).Return(nil).Once()
 	env.RegisterDelayedCallback(func() { env.SignalWorkflow(SignalShopEvent, ShopEvent{ID: "e1"}) }, time.Hour)
 	env.RegisterDelayedCallback(func() {

@@ -76,12 +76,18 @@ func FindBinary() (string, error) {
 	return "", ErrNoBinary
 }
 
-// Args returns the extra start-dev arguments bokfor uses.
+// Args returns the extra start-dev arguments bokfor uses. The CLI turns
+// on system.forceSearchAttributesCacheRefreshOnRead so that attributes
+// created at run time show at once; bokfor registers its attributes with
+// the server's start (--search-attribute), so Args turns it off again:
+// with it on, every search-attribute read — each start, upsert and
+// visibility write — reads the namespace and the cluster metadata from
+// SQLite under a lock.
 func Args(dbFile string) []string {
 	args := append([]string{
 		"--dynamic-config-value", "history.transferProcessorMaxPollRPS=1000",
 		"--dynamic-config-value", "frontend.namespaceCount=10000",
-		"--dynamic-config-value", "system.forceSearchAttributesCacheRefreshOnRead=true",
+		"--dynamic-config-value", "system.forceSearchAttributesCacheRefreshOnRead=false",
 	}, workflows.DevServerFlags()...)
 	if dbFile != "" {
 		args = append(args, "--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal")
