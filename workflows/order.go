@@ -66,7 +66,10 @@ type orderImpl struct {
 	// sendWithPost: this run has change "send-with-post" and with it every
 	// earlier change (see has).
 	sendWithPost bool
-	chans        orderChannels
+	// deadline is the pending timer of a wait with a timeout (runs with
+	// "send-with-post" only; see awaitDeadline).
+	deadline *deadlineTimer
+	chans    orderChannels
 }
 
 func (o *orderImpl) setup(ctx workflow.Context) error {
@@ -536,7 +539,11 @@ func (o *orderImpl) wait(ctx workflow.Context, timeout time.Duration) (timedOut 
 		return o.events > 0 || len(o.actions) > 0 || o.numberLearned || (o.settled && !o.shopTold && o.posted != nil)
 	}
 	o.acted = false
-	if timeout <= 0 {
+	if o.sendWithPost {
+		if o.awaitDeadline(ctx, timeout, cond) {
+			return true, nil, false
+		}
+	} else if timeout <= 0 {
 		_ = workflow.Await(ctx, cond)
 	} else if ok, _ := workflow.AwaitWithTimeout(ctx, timeout, cond); !ok {
 		return true, nil, false
@@ -556,6 +563,44 @@ func (o *orderImpl) wait(ctx workflow.Context, timeout time.Duration) (timedOut 
 		// retry, skip and resync outside a parked step: read the order again.
 	}
 	return false, nil, false
+}
+
+// deadlineTimer is a timer a wait may hand on to the next wait.
+type deadlineTimer struct {
+	at     time.Time
+	fired  workflow.Future
+	cancel workflow.CancelFunc
+}
+
+// awaitDeadline waits until cond holds or timeout (0: none) has passed
+// and reports whether it timed out. AwaitWithTimeout starts a timer per
+// wait and leaves it running when cond comes first (the SDK's flag that
+// cancels it is off by default): each document number, event or
+// operator action of a waiting order left a timer behind that fired
+// weeks later for nothing, a workflow task each. awaitDeadline keeps the
+// timer while the deadline stays the same (the settlement backstop does:
+// due date plus a week) and cancels it when the deadline moves.
+func (o *orderImpl) awaitDeadline(ctx workflow.Context, timeout time.Duration, cond func() bool) (timedOut bool) {
+	at := workflow.Now(ctx).Add(timeout)
+	if d := o.deadline; d != nil && (timeout <= 0 || !d.at.Equal(at)) {
+		d.cancel()
+		o.deadline = nil
+	}
+	if timeout <= 0 {
+		_ = workflow.Await(ctx, cond)
+		return false
+	}
+	if o.deadline == nil {
+		tctx, cancel := workflow.WithCancel(ctx)
+		o.deadline = &deadlineTimer{at: at, fired: workflow.NewTimer(tctx, timeout), cancel: cancel}
+	}
+	fired := o.deadline.fired
+	_ = workflow.Await(ctx, func() bool { return cond() || fired.IsReady() })
+	if cond() {
+		return false
+	}
+	o.deadline = nil
+	return true
 }
 
 // stop maps a step's error to the workflow's end: operator cancel ends it

@@ -170,3 +170,39 @@ func TestReplayCatchesUnversionedChange(t *testing.T) {
 		}
 	}
 }
+
+// The current recordings of waiting orders (runs with "send-with-post")
+// keep one settlement-backstop timer across the signals of the wait and
+// cancel it when the deadline moves: no timer is left to fire later for
+// nothing. Before, every wait ended by a signal left its timer running.
+func TestRecordedWaitsLeaveNoTimerBehind(t *testing.T) {
+	t.Parallel()
+	hs := loadHistories(t)
+	for _, name := range []string{"order-number-learned.json", "order-settled-by-watcher.json", "before-send-with-post/order-number-learned.json"} {
+		h, ok := hs[name]
+		if !ok {
+			t.Fatalf("%s: not recorded", name)
+		}
+		pending := map[int64]bool{}
+		for _, e := range h.Events {
+			switch {
+			case e.GetTimerStartedEventAttributes() != nil:
+				pending[e.GetEventId()] = true
+			case e.GetTimerFiredEventAttributes() != nil:
+				delete(pending, e.GetTimerFiredEventAttributes().GetStartedEventId())
+			case e.GetTimerCanceledEventAttributes() != nil:
+				delete(pending, e.GetTimerCanceledEventAttributes().GetStartedEventId())
+			}
+		}
+		left := len(pending)
+		if strings.HasPrefix(name, "before-") {
+			if left == 0 {
+				t.Errorf("%s: the old code left timers behind; the recording shows none", name)
+			}
+			continue
+		}
+		if left != 0 {
+			t.Errorf("%s: %d timers still running when the run completed", name, left)
+		}
+	}
+}
