@@ -47,9 +47,17 @@ func (s *Store) PutLink(ctx context.Context, l Link) error {
 	return nil
 }
 
+// The conditions of LinkByShopID and LinkByLedgerID; each has an index of
+// its own (links_pkey, links_by_ledger) whose leading columns no other
+// index shares (migration 0003).
+const (
+	linkByShopIDWhere   = `WHERE tenant_id=$1 AND kind=$2 AND shop_id=$3`
+	linkByLedgerIDWhere = `WHERE tenant_id=$1 AND kind=$2 AND ledger_id=$3 LIMIT 1`
+)
+
 // LinkByShopID returns the link of a shop object, or ErrNotFound.
 func (s *Store) LinkByShopID(ctx context.Context, tenantID, kind, shopID string) (*Link, error) {
-	return s.oneLink(ctx, `WHERE tenant_id=$1 AND kind=$2 AND shop_id=$3`, tenantID, kind, shopID)
+	return s.oneLink(ctx, linkByShopIDWhere, tenantID, kind, shopID)
 }
 
 // LedgerIDsByShopIDs returns the ledger ids of the linked shop objects
@@ -77,13 +85,16 @@ func (s *Store) LedgerIDsByShopIDs(ctx context.Context, tenantID, kind string, s
 
 // LinkByLedgerID returns the link of a ledger object, or ErrNotFound.
 func (s *Store) LinkByLedgerID(ctx context.Context, tenantID, kind, ledgerID string) (*Link, error) {
-	return s.oneLink(ctx, `WHERE tenant_id=$1 AND kind=$2 AND ledger_id=$3 LIMIT 1`, tenantID, kind, ledgerID)
+	return s.oneLink(ctx, linkByLedgerIDWhere, tenantID, kind, ledgerID)
 }
+
+// linkColumns is the select list of a Link.
+const linkColumns = `SELECT tenant_id, kind, shop_id, ledger_id, snapshot, synced_at FROM links `
 
 func (s *Store) oneLink(ctx context.Context, where string, args ...any) (*Link, error) {
 	var l Link
 	var snap []byte
-	err := s.pool.QueryRow(ctx, `SELECT tenant_id, kind, shop_id, ledger_id, snapshot, synced_at FROM links `+where, args...).
+	err := s.pool.QueryRow(ctx, linkColumns+where, args...).
 		Scan(&l.TenantID, &l.Kind, &l.ShopID, &l.LedgerID, &snap, &l.SyncedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrNotFound

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/bokfor/bokfor/internal/pgtest"
@@ -357,4 +358,50 @@ func TestLocksLeaveHalfThePoolFree(t *testing.T) {
 	}
 	u()
 	unlocks[1]()
+}
+
+// TestLinkLookupsReadOnlyTheirLink plans LinkByShopID and LinkByLedgerID
+// over 20 000 links of one tenant and kind that were never analyzed (as
+// during a first product sync on a server without autovacuum): each must
+// find its link by index conditions alone, not read the tenant's links of
+// the kind through the other index and filter them (which made every
+// lookup cost a scan of the table).
+func TestLinkLookupsReadOnlyTheirLink(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := migrated(t)
+	tn, _ := tenant.Parse(tenant.ExampleYAML())
+	if err := s.CreateTenant(ctx, tn); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.pool.Exec(ctx, `INSERT INTO links (tenant_id, kind, shop_id, ledger_id, snapshot)
+		SELECT 'demo', 'product', 'SKU-' || lpad(g::text, 6, '0'), (1000000 + g)::text, '{"shop_product_id":"1"}'
+		FROM generate_series(1, 20000) g`); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, where, arg, index string
+	}{
+		{"by shop id", linkByShopIDWhere, "SKU-000123", "links_pkey"},
+		{"by ledger id", linkByLedgerIDWhere, "1000123", "links_by_ledger"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rows, err := s.pool.Query(ctx, "EXPLAIN "+linkColumns+tc.where, "demo", LinkProduct, tc.arg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+			if err != nil {
+				t.Fatal(err)
+			}
+			plan := strings.Join(lines, "\n")
+			if !strings.Contains(plan, "Index Scan using "+tc.index+" ") || strings.Contains(plan, "Filter:") {
+				t.Fatalf("plan:\n%s\nwant an index scan of %s without a filter", plan, tc.index)
+			}
+			if _, err := s.oneLink(ctx, tc.where, "demo", LinkProduct, tc.arg); err != nil {
+				t.Fatalf("the link: %v", err)
+			}
+		})
+	}
 }
