@@ -1,7 +1,9 @@
 package main
 
 import (
+	"fmt"
 	"os"
+	"runtime/pprof"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -40,6 +42,7 @@ ratios only.`,
 	waiting := cmd.Flags().Int("waiting-orders", 0, "unpaid orders of the waiting scenario (default 10000; 500 with --quick)")
 	waitingIdle := cmd.Flags().Duration("waiting-idle", 0, "how long the waiting scenario measures idle CPU (default 60s; 15s with --quick)")
 	conc := cmd.Flags().Int("concurrency", 16, "concurrent signal-with-starts when handing over a backlog")
+	cpuProfile := cmd.Flags().String("cpuprofile", "", "write a CPU profile of this process (worker, simulators, bench) to this file; empty: none")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		if !cmd.Flags().Changed(config.SetLogLevel.Flag) && e.getenv(config.SetLogLevel.Env) == "" {
 			p.cfg.LogLevel = "warn" // the stack's info lines would drown the tables
@@ -78,8 +81,32 @@ ratios only.`,
 				return err
 			}
 		}
+		if *cpuProfile != "" {
+			stop, err := startCPUProfile(*cpuProfile)
+			if err != nil {
+				return err
+			}
+			defer stop()
+		}
 		_, err := bench.Run(cmd.Context(), o, e.stdout)
 		return err
 	}
 	return cmd
+}
+
+// startCPUProfile starts Go's CPU profiler writing to path and returns the
+// function that stops it and closes the file.
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		_ = f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		_ = f.Close()
+	}, nil
 }
