@@ -211,7 +211,11 @@ func (s *Server) knownShop(id int) bool {
 // the webhooks it caused, synchronously, as the ps_webhooks module does
 // inside the shop's own request.
 func (s *Server) dispatch(w http.ResponseWriter, req *apiRequest) {
-	s.mu.Lock()
+	if req.method == http.MethodGet || req.method == http.MethodHead {
+		s.mu.lockRead()
+	} else {
+		s.mu.Lock()
+	}
 	var events []webhookEvent
 	var status int
 	var rec *record

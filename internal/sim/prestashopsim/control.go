@@ -48,7 +48,7 @@ const (
 )
 
 func (s *Server) currentFaults() Faults {
-	s.mu.Lock()
+	s.mu.lockRead()
 	defer s.mu.Unlock()
 	return s.faults
 }
@@ -59,7 +59,7 @@ func (s *Server) roll(f Faults, write bool) faultKind {
 	if f.ErrorRate == 0 && f.TimeoutRate == 0 && f.DropAfterCommitRate == 0 {
 		return faultNone
 	}
-	s.mu.Lock()
+	s.mu.lockRead()
 	defer s.mu.Unlock()
 	x := s.rnd.Float64()
 	switch {
@@ -79,20 +79,20 @@ func (s *Server) count(name string, yes bool) {
 	if !yes {
 		return
 	}
-	s.mu.Lock()
+	s.mu.lockRead()
 	s.stats.Counters[name]++
 	s.mu.Unlock()
 }
 
 func (s *Server) countRequest(k string) {
-	s.mu.Lock()
+	s.mu.lockRead()
 	s.stats.Requests[k]++
 	s.mu.Unlock()
 }
 
 // Stats returns a copy of the counters.
 func (s *Server) Stats() Stats {
-	s.mu.Lock()
+	s.mu.lockRead()
 	defer s.mu.Unlock()
 	c := s.stats
 	c.Requests = map[string]int{}
@@ -108,14 +108,14 @@ func (s *Server) Stats() Stats {
 
 // SetFaults replaces the injected faults.
 func (s *Server) SetFaults(f Faults) {
-	s.mu.Lock()
+	s.mu.lockRead()
 	s.faults = f
 	s.mu.Unlock()
 }
 
 // SetWebhook points deliveries at url ("" disables), signed with secret if set.
 func (s *Server) SetWebhook(url, secret string) {
-	s.mu.Lock()
+	s.mu.lockRead()
 	s.hook = webhookConfig{url: url, secret: secret}
 	s.mu.Unlock()
 }

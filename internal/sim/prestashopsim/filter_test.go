@@ -3,6 +3,7 @@ package prestashopsim
 import (
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -46,5 +47,75 @@ func TestIDFilterListsThoseRecordsInIDOrder(t *testing.T) {
 		if code != http.StatusOK || strings.TrimSpace(body) != tc.want {
 			t.Errorf("%s: %d %s, want %s", tc.query, code, body, tc.want)
 		}
+	}
+}
+
+// TestParseIntIsStrconvParseInt checks the allocation-free integer test
+// of compare against strconv.ParseInt(v, 10, 64), which it stands for.
+func TestParseIntIsStrconvParseInt(t *testing.T) {
+	t.Parallel()
+	for _, v := range []string{"", "0", "7", "-3", "+4", "007", "-", "+", "--1", "1-", " 5", "5 ", "1_000", "0x1f", "2026-01-02 10:00:00",
+		"9223372036854775807", "9223372036854775808", "-9223372036854775808", "-9223372036854775809", "99999999999999999999", "abc", "١٢"} {
+		n, ok := parseInt(v)
+		wantN, err := strconv.ParseInt(v, 10, 64)
+		if ok != (err == nil) || (ok && n != wantN) {
+			t.Errorf("parseInt(%q) = %d, %v; strconv says %d, %v", v, n, ok, wantN, err)
+		}
+	}
+}
+
+// TestPagedListingSeesWrites pages through a sorted listing, whose
+// filtered and sorted records are kept between pages, with a request in
+// between: a write (through the control API or the webservice) must show
+// on the next page request, a read changes nothing.
+func TestPagedListingSeesWrites(t *testing.T) {
+	t.Parallel()
+	const list = "/api/products?output_format=JSON&display=%5Breference%5D&date=1&sort=%5Bdate_upd_DESC,id_ASC%5D" +
+		"&filter%5Breference%5D=%5BBX-1%7CBX-2%7CBX-3%7CBX-4%5D&limit="
+	tests := []struct {
+		name    string
+		between func(t *testing.T, s *Server, srv *httptest.Server, ids []int)
+		want    string
+	}{
+		{"nothing", func(*testing.T, *Server, *httptest.Server, []int) {}, `{"products":[{"reference":"BX-2"},{"reference":"BX-1"}]}`},
+		{"a read", func(t *testing.T, _ *Server, srv *httptest.Server, ids []int) {
+			if code, _, body := do(t, srv, http.MethodGet, "/api/products/"+strconv.Itoa(ids[0]), "", true); code != http.StatusOK {
+				t.Fatalf("GET: %d %s", code, body)
+			}
+		}, `{"products":[{"reference":"BX-2"},{"reference":"BX-1"}]}`},
+		{"a product added", func(t *testing.T, s *Server, _ *httptest.Server, _ []int) {
+			if _, err := s.AddProducts([]SeedProduct{{Reference: "BX-4", Name: "Bench 4", PriceTaxExcl: "1.00", TaxRate: "25", DateUpd: "2026-01-04 00:00:00"}}); err != nil {
+				t.Fatal(err)
+			}
+		}, `{"products":[{"reference":"BX-3"},{"reference":"BX-2"},{"reference":"BX-1"}]}`},
+		{"a product deleted", func(t *testing.T, _ *Server, srv *httptest.Server, ids []int) {
+			if code, _, body := do(t, srv, http.MethodDelete, "/api/products/"+strconv.Itoa(ids[2]), "", true); code != http.StatusOK {
+				t.Fatalf("DELETE: %d %s", code, body)
+			}
+		}, `{"products":[{"reference":"BX-1"}]}`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := New(Options{})
+			srv := httptest.NewServer(s)
+			defer srv.Close()
+			var seed []SeedProduct
+			for i := 1; i <= 3; i++ {
+				seed = append(seed, SeedProduct{Reference: "BX-" + strconv.Itoa(i), Name: "Bench", PriceTaxExcl: "1.00", TaxRate: "25",
+					DateUpd: "2026-01-0" + strconv.Itoa(i) + " 00:00:00"})
+			}
+			ids, err := s.AddProducts(seed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if code, _, body := do(t, srv, http.MethodGet, list+"0,1", "", true); code != http.StatusOK || body != `{"products":[{"reference":"BX-3"}]}` {
+				t.Fatalf("first page: %d %s", code, body)
+			}
+			tc.between(t, s, srv, ids)
+			if code, _, body := do(t, srv, http.MethodGet, list+"1,5", "", true); code != http.StatusOK || body != tc.want {
+				t.Fatalf("next page after %s: %d %s, want %s", tc.name, code, body, tc.want)
+			}
+		})
 	}
 }

@@ -63,8 +63,11 @@ type Server struct {
 	valid validators
 	http  *http.Client
 
-	mu     sync.Mutex
-	db     *db
+	mu stateMu
+	db *db
+	// listed is the last list request's filtered and sorted records
+	// (before its limit), for the next page of the same listing.
+	listed listCache
 	seed   *db
 	rnd    *rand.Rand
 	faults Faults
@@ -140,3 +143,34 @@ const zeroDate = "0000-00-00 00:00:00"
 
 // langs are the simulated shop's language ids.
 func langs() []int { return []int{1, 2} }
+
+// stateMu guards the simulator's state. Every Lock counts as a possible
+// write to the shop's records (db) and moves the generation; a holder
+// that leaves the records alone (a read request, counters, faults, the
+// webhook settings) takes it with lockRead, which does not, so what a
+// reader derived from the records stays valid while the generation is
+// unchanged.
+type stateMu struct {
+	sync.Mutex
+	gen uint64
+}
+
+// Lock locks for reading and writing.
+func (m *stateMu) Lock() {
+	m.Mutex.Lock()
+	m.gen++
+}
+
+// lockRead locks for a holder that does not change the records.
+func (m *stateMu) lockRead() { m.Mutex.Lock() }
+
+// listCache is one list request's result before its limit: paging through
+// a listing of n records (the product sync reads 50 000 changes 500 at a
+// time) filtered and sorted all n for every page, O(n²/limit) in all. It
+// is valid for the same resource, filters, sort, language and shop while
+// nothing was written (stateMu's generation).
+type listCache struct {
+	gen  uint64
+	key  string
+	recs []*record
+}

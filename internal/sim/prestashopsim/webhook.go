@@ -60,7 +60,7 @@ func (s *Server) deliver(events []webhookEvent) {
 	if len(events) == 0 {
 		return
 	}
-	s.mu.Lock()
+	s.mu.lockRead()
 	cfg := s.hook
 	s.mu.Unlock()
 	if cfg.url == "" {
@@ -68,7 +68,7 @@ func (s *Server) deliver(events []webhookEvent) {
 	}
 	for _, ev := range events {
 		ok := s.post(cfg, ev.body)
-		s.mu.Lock()
+		s.mu.lockRead()
 		if ok {
 			s.stats.WebhooksSent++
 		} else {
