@@ -250,6 +250,17 @@ func eqFilter(q map[string][]string, name, value string) bool {
 	return !ok || len(v) == 0 || v[0] == value
 }
 
+// eqFilterOf is eqFilter(q, name, value) as a function of value, with q
+// read once.
+func eqFilterOf(q map[string][]string, name string) func(value string) bool {
+	v, ok := q[name]
+	if !ok || len(v) == 0 {
+		return func(string) bool { return true }
+	}
+	want := v[0]
+	return func(value string) bool { return value == want }
+}
+
 func groupFilter(q map[string][]string, groups []string) bool {
 	v, ok := q["group"]
 	if !ok || len(v) == 0 {

@@ -74,10 +74,13 @@ func (s *Server) listProducts(w http.ResponseWriter, r *http.Request, co *compan
 	if e := firstErr(e1, e2, e3); e != nil {
 		return e
 	}
+	// The query is read once, not per product: a listing of n products
+	// is n/100 pages, and each page filters them all.
+	number, name := eqFilterOf(q, "productNumber"), eqFilterOf(q, "name")
 	var out []*product
 	for _, p := range co.products {
 		if lm.match(p.Modified) && cd.match(p.Created) && (active == nil || *active == deref(p.In.Active)) &&
-			eqFilter(q, "productNumber", p.In.ProductNumber) && eqFilter(q, "name", deref(p.In.Name)) {
+			number(p.In.ProductNumber) && name(deref(p.In.Name)) {
 			out = append(out, p)
 		}
 	}
