@@ -409,7 +409,18 @@ func (o *orderImpl) checkSettlement(ctx workflow.Context) {
 // (version 1 of "send-with-post": an unpaid one with the same activity
 // that posts it).
 func (o *orderImpl) book(ctx workflow.Context, view *activities.OrderView) error {
-	o.transition(ctx, StateBooking, "")
+	// Version 1 of "send-with-post": booking is a moment between reading
+	// the order and posting it, so it goes to the status query and the
+	// store's row (bokfor orders --state booking) but not to the
+	// OrderState search attribute: a visibility write costs the server
+	// more than any other step of an order (a SQLite REPLACE, parsed anew
+	// each time). An order that cannot post parks in needs_attention,
+	// which is written there.
+	if o.sendWithPost {
+		o.record(ctx, StateBooking, "", false)
+	} else {
+		o.transition(ctx, StateBooking, "")
+	}
 	doc := view.Document
 	customerID, productIDs, err := o.resolve(ctx, view)
 	if err != nil {
@@ -540,12 +551,19 @@ func (o *orderImpl) wait(ctx workflow.Context, timeout time.Duration) (timedOut 
 	}
 	o.acted = false
 	if o.sendWithPost {
-		if o.awaitDeadline(ctx, timeout, cond) {
-			return true, nil, false
-		}
+		timedOut = o.awaitDeadline(ctx, timeout, cond)
 	} else if timeout <= 0 {
 		_ = workflow.Await(ctx, cond)
 	} else if ok, _ := workflow.AwaitWithTimeout(ctx, timeout, cond); !ok {
+		timedOut = true
+	}
+	if ctx.Err() != nil {
+		// Cancellation requested in Temporal (the Web UI's "Request
+		// Cancellation"): as the operator's cancel.
+		o.transition(ctx, StateCancelled, "cancellation requested in Temporal")
+		return false, &o.status, true
+	}
+	if timedOut {
 		return true, nil, false
 	}
 	for len(o.actions) > 0 {
@@ -651,10 +669,17 @@ func (o *orderImpl) step(ctx workflow.Context, name string, fn func(ctx workflow
 // park puts the order in needs_attention and waits for an operator.
 // It returns nil for retry.
 func (o *orderImpl) park(ctx workflow.Context, step, reason string) error {
+	if ctx.Err() != nil {
+		// The step failed because cancellation was requested in Temporal.
+		return errCancelled
+	}
 	prev := o.status.State
 	o.status.Step, o.status.Reason = step, reason
 	o.transition(ctx, StateNeedsAttention, step+": "+reason)
 	_ = workflow.Await(ctx, func() bool { return len(o.actions) > 0 })
+	if ctx.Err() != nil {
+		return errCancelled
+	}
 	a := o.actions[0]
 	o.actions = o.actions[1:]
 	o.status.Step, o.status.Reason = "", ""
@@ -677,6 +702,12 @@ func (o *orderImpl) park(ctx workflow.Context, step, reason string) error {
 // transition records a state change: status, search attributes and the
 // store's order row (a local activity: fast, local, idempotent).
 func (o *orderImpl) transition(ctx workflow.Context, s OrderState, note string) {
+	o.record(ctx, s, note, true)
+}
+
+// record is transition with the search attributes left as they are
+// unless visible.
+func (o *orderImpl) record(ctx workflow.Context, s OrderState, note string, visible bool) {
 	changed := s != o.status.State
 	o.status.State = s
 	o.status.History = append(o.status.History, Transition{At: workflow.Now(ctx), State: s, Note: note})
@@ -686,18 +717,13 @@ func (o *orderImpl) transition(ctx workflow.Context, s OrderState, note string) 
 	if !changed && s != StateNeedsAttention {
 		return
 	}
-	updates := []temporal.SearchAttributeUpdate{
-		AttrOrderState.ValueSet(string(s)),
-		AttrNeedsAttention.ValueSet(s == StateNeedsAttention),
+	if visible {
+		o.upsertState(ctx)
 	}
-	if o.posted != nil && o.posted.Number != "" {
-		updates = append(updates, AttrLedgerDocNo.ValueSet(o.posted.Number))
-	}
-	if o.posted != nil && !o.posted.DueDate.IsZero() && s == StateBooked {
-		updates = append(updates, AttrPaymentDueAt.ValueSet(o.posted.DueDate))
-	}
-	_ = workflow.UpsertTypedSearchAttributes(ctx, updates...)
-	lctx := workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
+	// Disconnected: the store learns the end of a run whose cancellation
+	// was requested too.
+	dctx, _ := workflow.NewDisconnectedContext(ctx)
+	lctx := workflow.WithLocalActivityOptions(dctx, workflow.LocalActivityOptions{
 		StartToCloseTimeout: 10 * time.Second,
 		RetryPolicy:         &temporal.RetryPolicy{MaximumAttempts: 5},
 	})
@@ -709,6 +735,23 @@ func (o *orderImpl) transition(ctx workflow.Context, s OrderState, note string) 
 	if err := workflow.ExecuteLocalActivity(lctx, storeActs.RecordOrder, rec).Get(lctx, nil); err != nil {
 		workflow.GetLogger(ctx).Warn("recording order state failed", "error", err)
 	}
+}
+
+// upsertState writes the state, and the document's number and due date
+// once known, to the search attributes.
+func (o *orderImpl) upsertState(ctx workflow.Context) {
+	s := o.status.State
+	updates := []temporal.SearchAttributeUpdate{
+		AttrOrderState.ValueSet(string(s)),
+		AttrNeedsAttention.ValueSet(s == StateNeedsAttention),
+	}
+	if o.posted != nil && o.posted.Number != "" {
+		updates = append(updates, AttrLedgerDocNo.ValueSet(o.posted.Number))
+	}
+	if o.posted != nil && !o.posted.DueDate.IsZero() && s == StateBooked {
+		updates = append(updates, AttrPaymentDueAt.ValueSet(o.posted.DueDate))
+	}
+	_ = workflow.UpsertTypedSearchAttributes(ctx, updates...)
 }
 
 func (o *orderImpl) continueAsNew(ctx workflow.Context) error {

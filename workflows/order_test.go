@@ -3,6 +3,7 @@ package workflows
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -153,18 +154,32 @@ func TestFailedSendWithPostIsSentAgain(t *testing.T) {
 	env.OnActivity(orderActs.SendInvoice, mock.Anything, mock.MatchedBy(func(in activities.SendInvoiceInput) bool {
 		return in.Posted.ID == "9" && in.Method == "email"
 	})).Return(nil).Once()
+	states := upsertedStates(env)
 	env.RegisterDelayedCallback(func() {
 		v, _ := env.QueryWorkflow(QueryStatus)
 		var st OrderStatus
 		_ = v.Get(&st)
 		require.Equal(t, StateBooked, st.State)
 		require.Equal(t, "9", st.LedgerDocID)
+		require.Equal(t, StateBooking, st.History[len(st.History)-2].State, "booking is in the status")
 		require.Contains(t, st.History[len(st.History)-1].Note, "sent by email")
 		env.CancelWorkflow()
 	}, time.Hour)
 	env.ExecuteWorkflow(Order, input)
 	env.AssertNotCalled(t, "PostDocument", mock.Anything, mock.Anything)
 	env.AssertExpectations(t)
+	require.Equal(t, []string{"booked", "cancelled"}, *states, "booking is not a visibility write")
+}
+
+// upsertedStates collects the OrderState values the workflow upserts.
+func upsertedStates(env *testsuite.TestWorkflowEnvironment) *[]string {
+	var states []string
+	env.OnUpsertTypedSearchAttributes(mock.Anything).Run(func(args mock.Arguments) {
+		if v, ok := args.Get(0).(temporal.SearchAttributes).GetKeyword(AttrOrderState); ok {
+			states = append(states, v)
+		}
+	}).Return(nil)
+	return &states
 }
 
 // A run started before "send-with-post" keeps its path on replay: it asks
@@ -183,11 +198,51 @@ func TestRunBeforeSendWithPostPostsThenSends(t *testing.T) {
 	env.OnActivity(orderActs.ResolveProducts, mock.Anything, mock.Anything).Return([]string{"p-1"}, nil).Once()
 	env.OnActivity(orderActs.PostDocument, mock.Anything, mock.Anything).Return(&ledger.Posted{ID: "9"}, nil).Once()
 	env.OnActivity(orderActs.SendInvoice, mock.Anything, mock.Anything).Return(nil).Once()
+	states := upsertedStates(env)
 	env.RegisterDelayedCallback(func() { env.CancelWorkflow() }, time.Hour)
 	env.ExecuteWorkflow(Order, input)
 	env.AssertNotCalled(t, "PostAndSend", mock.Anything, mock.Anything)
 	env.AssertExpectations(t)
 	require.Contains(t, asked, "drain-signals-before-read")
+	require.Equal(t, []string{"booking", "booked", "cancelled"}, *states)
+}
+
+// A cancellation requested in Temporal (the Web UI) ends an order as the
+// operator's cancel does, whether it waits for settlement or is parked,
+// and the store's row learns it.
+func TestCancellationRequestEndsTheOrder(t *testing.T) {
+	t.Parallel()
+	for _, parked := range []bool{false, true} {
+		t.Run(fmt.Sprintf("parked=%v", parked), func(t *testing.T) {
+			t.Parallel()
+			var ts testsuite.WorkflowTestSuite
+			env := ts.NewTestWorkflowEnvironment()
+			env.RegisterActivity(&activities.Orders{})
+			env.RegisterActivity(&activities.Store{})
+			var recorded []string
+			env.OnActivity(storeActs.RecordOrder, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.OrderRecordInput) error {
+				recorded = append(recorded, in.State)
+				return nil
+			})
+			env.OnActivity(orderActs.LoadOrder, mock.Anything, mock.Anything).Return(view("2", true, false, ledgerdoc.KindInvoice), nil)
+			env.OnActivity(orderActs.ResolveCustomer, mock.Anything, mock.Anything).Return("c-7", nil).Once()
+			env.OnActivity(orderActs.ResolveProducts, mock.Anything, mock.Anything).Return([]string{"p-1"}, nil).Once()
+			if parked {
+				env.OnActivity(orderActs.PostAndSend, mock.Anything, mock.Anything).Return(nil,
+					temporal.NewNonRetryableApplicationError("fiken: invalid (HTTP 400)", activities.ErrTypeValidation, nil)).Once()
+			} else {
+				onPostAndSend(env, &ledger.Posted{ID: "9", DueDate: time.Date(2026, 12, 9, 0, 0, 0, 0, time.UTC)})
+			}
+			env.RegisterDelayedCallback(func() { env.CancelWorkflow() }, time.Hour)
+			env.ExecuteWorkflow(Order, input)
+			st := status(t, env)
+			require.Equal(t, StateCancelled, st.State)
+			require.Equal(t, "cancelled", recorded[len(recorded)-1])
+			if parked {
+				require.Contains(t, recorded, "needs_attention")
+			}
+		})
+	}
 }
 
 func TestUnmappableOrderParksUntilOperatorRetries(t *testing.T) {
