@@ -3,6 +3,8 @@ package prestashopsim
 import (
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -117,5 +119,69 @@ func TestPagedListingSeesWrites(t *testing.T) {
 				t.Fatalf("next page after %s: %d %s, want %s", tc.name, code, body, tc.want)
 			}
 		})
+	}
+}
+
+// TestIndexedFilterListsWhatAScanLists answers equality filters on
+// indexed fields from the index and checks them against a scan of the
+// whole table: integers equal by value ("007" is 7), other values only
+// as the same string, a record moved by a webservice update found under
+// its new value and not its old one, deleted records left out, and the
+// other filters still applied.
+func TestIndexedFilterListsWhatAScanLists(t *testing.T) {
+	t.Parallel()
+	s := New(Options{})
+	add := func(order, name string) *record {
+		r := newRecord()
+		r.fields["id_order"], r.fields["product_name"] = order, name
+		return s.db.insert("order_details", r)
+	}
+	add("7", "a")
+	add("007", "b")
+	add("8", "c")
+	moved := add("9", "d")
+	add("abc", "e")
+	add("ABC", "f")
+	gone := add("7", "g")
+	m := moved.clone()
+	m.fields["id_order"] = "7"
+	s.db.replace("order_details", m)
+	delete(s.db.tables["order_details"].rows, gone.id)
+
+	for _, q := range []string{"[7]", "[07|8]", "[9]", "[abc]", "[ABC|x]", "[]", "[7]&filter[product_name]=[b]", "[1,9]", "%[b]%"} {
+		v := url.Values{}
+		first, rest, _ := strings.Cut(q, "&")
+		v.Set("filter[id_order]", first)
+		if rest != "" {
+			k, val, _ := strings.Cut(rest, "=")
+			v.Set(k, val)
+		}
+		req := &apiRequest{method: http.MethodGet, resource: "order_details", q: v}
+		s.listed = listCache{}
+		got, werr := s.query(req)
+		if werr != nil {
+			t.Fatalf("%s: %v", q, werr)
+		}
+		var want []int
+		for _, r := range s.db.all("order_details") {
+			keep := true
+			for k := range v {
+				mt, _ := parseFilter(v.Get(k))
+				keep = keep && mt(fieldValue(r, k[len("filter["):len(k)-1], 0))
+			}
+			if keep {
+				want = append(want, r.id)
+			}
+		}
+		var ids []int
+		for _, r := range got {
+			ids = append(ids, r.id)
+		}
+		if !slices.Equal(ids, want) {
+			t.Errorf("filter %s: listed %v, a scan lists %v", q, ids, want)
+		}
+	}
+	if got := s.db.find("order_details", "id_order", "007"); len(got) != 1 || got[0].fields["product_name"] != "b" {
+		t.Errorf("find is an exact string match: %v", got)
 	}
 }

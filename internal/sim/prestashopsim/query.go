@@ -316,7 +316,7 @@ func limit(req *apiRequest, out []*record) ([]*record, *wsError) {
 func (s *Server) candidates(req *apiRequest) []*record {
 	v := req.q.Get("filter[id]")
 	if !strings.HasPrefix(v, "[") || !strings.HasSuffix(v, "]") || strings.Contains(v, ",") {
-		return s.db.all(req.resource)
+		return s.indexCandidates(req)
 	}
 	var ids []int
 	for _, a := range strings.Split(v[1:len(v)-1], "|") {
@@ -335,6 +335,30 @@ func (s *Server) candidates(req *apiRequest) []*record {
 		}
 	}
 	return out
+}
+
+// indexCandidates narrows a list request by its first equality filter
+// ([a|b|...], no range, pattern or negation) on an indexed field, and
+// otherwise returns every record.
+func (s *Server) indexCandidates(req *apiRequest) []*record {
+	keys := make([]string, 0, len(req.q))
+	for k := range req.q {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if !strings.HasPrefix(k, "filter[") || !strings.HasSuffix(k, "]") {
+			continue
+		}
+		field := k[len("filter[") : len(k)-1]
+		v := req.q.Get(k)
+		if !s.db.indexed(req.resource, field) || !strings.HasPrefix(v, "[") || !strings.HasSuffix(v, "]") ||
+			strings.ContainsAny(v, ",%") {
+			continue
+		}
+		return s.db.lookup(req.resource, field, strings.Split(v[1:len(v)-1], "|"))
+	}
+	return s.db.all(req.resource)
 }
 
 // listKey names what a list request selects and in which order: its

@@ -117,7 +117,7 @@ func (s *Server) update(req *apiRequest, patch bool) (*record, []webhookEvent, *
 	if req.resource == "orders" && r.fields["current_state"] != old.fields["current_state"] {
 		// Order::setWsCurrentState → setCurrentState: a real state change.
 		r.fields["current_state"] = old.fields["current_state"]
-		s.db.tables["orders"].rows[id] = r
+		s.db.replace("orders", r)
 		_, ev, werr := s.addOrderHistory(id, atoi(in.fields["current_state"]), 0, false)
 		if werr != nil {
 			s.db.tables["orders"].rows[id] = old
@@ -135,7 +135,7 @@ func (s *Server) update(req *apiRequest, patch bool) (*record, []webhookEvent, *
 		events = append(events, s.eventFor(req.resource, "add", r)...)
 		return r, events, nil
 	}
-	s.db.tables[req.resource].rows[id] = r
+	s.db.replace(req.resource, r)
 	events = append(events, s.eventFor(req.resource, "update", r)...)
 	return r, events, nil
 }
