@@ -77,7 +77,7 @@ record-histories: $(TEMPORAL_CLI)
 
 # Benchmarks (docs/bench/README.md): the end-to-end scenarios of `bokfor
 # bench` against PostgreSQL, a Temporal dev server and the simulators
-# at the issue's sizes (27 minutes on an idle 2-core machine, 18 of them the
+# at the issue's sizes (24 minutes on an idle 2-core machine, 17.5 of them the
 # 10 000 waiting orders, see docs/benchmarks.md; BENCH_FLAGS=--quick for a
 # smoke run), its charts, then the Go micro-benchmarks of the pure code.
 BENCH_FLAGS ?=
