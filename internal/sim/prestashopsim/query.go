@@ -164,11 +164,7 @@ func (s *Server) query(req *apiRequest) ([]*record, *wsError) {
 		_, ok := def.field(n)
 		return ok
 	}
-	type flt struct {
-		field string
-		m     matcher
-	}
-	var filters []flt
+	var filters []filter
 	keys := make([]string, 0)
 	for k := range req.q {
 		keys = append(keys, k)
@@ -189,7 +185,7 @@ func (s *Server) query(req *apiRequest) ([]*record, *wsError) {
 		if !ok {
 			return nil, errf(http.StatusBadRequest, 34, `The filter "`+name+`" is malformed`)
 		}
-		filters = append(filters, flt{name, m})
+		filters = append(filters, filter{name, req.q.Get(k), m})
 	}
 	type key struct {
 		field string
@@ -224,7 +220,7 @@ func (s *Server) query(req *apiRequest) ([]*record, *wsError) {
 		return limit(req, c.recs)
 	}
 	var out []*record
-	for _, r := range s.candidates(req) {
+	for _, r := range s.candidates(req, filters) {
 		if !s.inShop(r, req.shop) {
 			continue
 		}
@@ -313,10 +309,10 @@ func limit(req *apiRequest, out []*record) ([]*record, *wsError) {
 // with filter[id]=[a|b|...] (ids, as the product sync's batch reads send)
 // only those records, else every record of the resource. The filters are
 // applied to them all the same.
-func (s *Server) candidates(req *apiRequest) []*record {
+func (s *Server) candidates(req *apiRequest, filters []filter) []*record {
 	v := req.q.Get("filter[id]")
 	if !strings.HasPrefix(v, "[") || !strings.HasSuffix(v, "]") || strings.Contains(v, ",") {
-		return s.indexCandidates(req)
+		return s.indexCandidates(req.resource, filters)
 	}
 	var ids []int
 	for _, a := range strings.Split(v[1:len(v)-1], "|") {
@@ -337,28 +333,24 @@ func (s *Server) candidates(req *apiRequest) []*record {
 	return out
 }
 
+// filter is one filter[field] of a list request: its expression and
+// the matcher parsed from it.
+type filter struct {
+	field, expr string
+	m           matcher
+}
+
 // indexCandidates narrows a list request by its first equality filter
 // ([a|b|...], no range, pattern or negation) on an indexed field, and
 // otherwise returns every record.
-func (s *Server) indexCandidates(req *apiRequest) []*record {
-	keys := make([]string, 0, len(req.q))
-	for k := range req.q {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		if !strings.HasPrefix(k, "filter[") || !strings.HasSuffix(k, "]") {
-			continue
+func (s *Server) indexCandidates(resource string, filters []filter) []*record {
+	for _, f := range filters {
+		v := f.expr
+		if s.db.indexed(resource, f.field) && strings.HasPrefix(v, "[") && strings.HasSuffix(v, "]") && !strings.ContainsAny(v, ",%") {
+			return s.db.lookup(resource, f.field, strings.Split(v[1:len(v)-1], "|"))
 		}
-		field := k[len("filter[") : len(k)-1]
-		v := req.q.Get(k)
-		if !s.db.indexed(req.resource, field) || !strings.HasPrefix(v, "[") || !strings.HasSuffix(v, "]") ||
-			strings.ContainsAny(v, ",%") {
-			continue
-		}
-		return s.db.lookup(req.resource, field, strings.Split(v[1:len(v)-1], "|"))
 	}
-	return s.db.all(req.resource)
+	return s.db.all(resource)
 }
 
 // listKey names what a list request selects and in which order: its

@@ -232,12 +232,12 @@ func (d *db) all(resource string) []*record {
 
 // find returns the records whose field equals v.
 func (d *db) find(resource, field, v string) []*record {
-	var out []*record
-	recs := d.all
+	recs := d.all(resource)
 	if d.indexed(resource, field) {
-		recs = func(resource string) []*record { return d.lookup(resource, field, []string{v}) }
+		recs = d.lookup(resource, field, []string{v})
 	}
-	for _, r := range recs(resource) {
+	var out []*record
+	for _, r := range recs {
 		if r.fields[field] == v {
 			out = append(out, r)
 		}
