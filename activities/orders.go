@@ -342,14 +342,14 @@ type PostDocumentInput struct {
 //     the lookup of step 2 before any new create.
 func (a *Orders) PostDocument(ctx context.Context, in PostDocumentInput) (*ledger.Posted, error) {
 	defer keepAlive(ctx)()
-	return a.post(ctx, in)
-}
-
-func (a *Orders) post(ctx context.Context, in PostDocumentInput) (*ledger.Posted, error) {
 	t, err := a.tenant(ctx, in.TenantID)
 	if err != nil {
 		return nil, err
 	}
+	return a.post(ctx, t, in)
+}
+
+func (a *Orders) post(ctx context.Context, t *store.TenantRow, in PostDocumentInput) (*ledger.Posted, error) {
 	d := &in.Document
 	if p, err := a.linkedPosted(ctx, t.ID, in.ShopOrderID); err != nil || p != nil {
 		return p, err
@@ -439,14 +439,14 @@ type SendInvoiceInput struct {
 // SendInvoice asks the ledger to send the invoice.
 func (a *Orders) SendInvoice(ctx context.Context, in SendInvoiceInput) error {
 	defer keepAlive(ctx)()
-	return a.send(ctx, in)
-}
-
-func (a *Orders) send(ctx context.Context, in SendInvoiceInput) error {
 	t, err := a.tenant(ctx, in.TenantID)
 	if err != nil {
 		return err
 	}
+	return a.send(ctx, t, in)
+}
+
+func (a *Orders) send(ctx context.Context, t *store.TenantRow, in SendInvoiceInput) error {
 	lg, err := a.Connectors.Ledger(ctx, t)
 	if err != nil {
 		return configError("ledger client", err)
@@ -478,12 +478,16 @@ type PostAndSendResult struct {
 // retried SendInvoice would.
 func (a *Orders) PostAndSend(ctx context.Context, in PostAndSendInput) (*PostAndSendResult, error) {
 	defer keepAlive(ctx)()
-	p, err := a.post(ctx, in.PostDocumentInput)
+	t, err := a.tenant(ctx, in.TenantID)
+	if err != nil {
+		return nil, err
+	}
+	p, err := a.post(ctx, t, in.PostDocumentInput)
 	if err != nil {
 		return nil, err
 	}
 	res := &PostAndSendResult{Posted: p}
-	if err := a.send(ctx, SendInvoiceInput{OrderRef: in.OrderRef, Posted: *p, Method: in.Method}); err != nil {
+	if err := a.send(ctx, t, SendInvoiceInput{OrderRef: in.OrderRef, Posted: *p, Method: in.Method}); err != nil {
 		if ctx.Err() != nil {
 			return nil, err
 		}
