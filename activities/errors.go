@@ -1,6 +1,7 @@
 package activities
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -55,6 +56,17 @@ func classify(op string, err error) error {
 	default:
 		return temporal.NewApplicationErrorWithCause(msg, ErrTypeTransient, err)
 	}
+}
+
+// lockLost names a lost lock as the cause of a failed step that ran under
+// it (store.Lock): the step's context ended because the lock could no
+// longer be vouched for, not because the activity was cancelled. A
+// retry takes the lock again and looks before it creates.
+func lockLost(ctx context.Context, err error) error {
+	if cause := context.Cause(ctx); err != nil && errors.Is(cause, store.ErrLockLost) {
+		return fmt.Errorf("%w (%w)", cause, err)
+	}
+	return err
 }
 
 // configError is a non-retryable problem with the tenant's settings or

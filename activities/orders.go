@@ -210,7 +210,8 @@ func (a *Orders) ResolveCustomer(ctx context.Context, in ResolveCustomerInput) (
 		return "", classify("read customer link", err)
 	}
 	// Two orders of one new customer must not both create it.
-	unlock, err := a.Store.Lock(ctx, t.ID+"/customer/"+key)
+	// ctx is now the lock's: it ends if the lock can no longer be vouched for.
+	ctx, unlock, err := a.Store.Lock(ctx, t.ID+"/customer/"+key)
 	if err != nil {
 		return "", classify("lock customer", err)
 	}
@@ -237,10 +238,10 @@ func (a *Orders) ResolveCustomer(ctx context.Context, in ResolveCustomerInput) (
 	if errors.Is(err, ledger.ErrNotFound) {
 		id, err = lg.CreateCustomer(ctx, c)
 		if err != nil {
-			return "", classify("create customer", err)
+			return "", classify("create customer", lockLost(ctx, err))
 		}
 	} else if err != nil {
-		return "", classify("find customer", err)
+		return "", classify("find customer", lockLost(ctx, err))
 	}
 	if err := a.Store.PutLink(ctx, store.Link{TenantID: t.ID, Kind: store.LinkCustomer, ShopID: key, LedgerID: id}); err != nil {
 		return "", classify("store customer link", err)
@@ -294,7 +295,7 @@ func (a *Orders) ResolveProducts(ctx context.Context, in ResolveProductsInput) (
 // resolveProduct finds or creates one product under a lock on its SKU, so
 // that concurrent orders of a new product create it once.
 func (a *Orders) resolveProduct(ctx context.Context, t *store.TenantRow, lg ledger.Ledger, l ledgerdoc.Line) (string, error) {
-	unlock, err := a.Store.Lock(ctx, t.ID+"/product/"+l.SKU)
+	ctx, unlock, err := a.Store.Lock(ctx, t.ID+"/product/"+l.SKU)
 	if err != nil {
 		return "", classify("lock product", err)
 	}
@@ -311,10 +312,10 @@ func (a *Orders) resolveProduct(ctx context.Context, t *store.TenantRow, lg ledg
 			id, err = lg.CreateProduct(ctx, ledger.Product{SKU: l.SKU, Name: l.Description, UnitNet: int64(l.UnitNet),
 				VATType: l.VATType, Account: l.Account, Active: true})
 			if err != nil {
-				return "", classify("create product "+l.SKU, err)
+				return "", classify("create product "+l.SKU, lockLost(ctx, err))
 			}
 		} else if err != nil {
-			return "", classify("find product "+l.SKU, err)
+			return "", classify("find product "+l.SKU, lockLost(ctx, err))
 		}
 		if err := a.Store.PutLink(ctx, store.Link{TenantID: t.ID, Kind: store.LinkProduct, ShopID: l.SKU, LedgerID: id}); err != nil {
 			return "", classify("store product link", err)

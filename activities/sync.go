@@ -389,7 +389,7 @@ func (a *Syncs) readShopProducts(ctx context.Context, e *syncEnv, nums []int) (m
 // takes before it creates a product. si or lp may be nil when that side
 // was not listed; they are then looked up.
 func (a *Syncs) syncProduct(ctx context.Context, e *syncEnv, sku string, si *shopItem, lp *ledger.CatalogProduct, res *SyncResult) error {
-	unlock, err := a.Store.Lock(ctx, e.t.ID+"/product/"+sku)
+	ctx, unlock, err := a.Store.Lock(ctx, e.t.ID+"/product/"+sku)
 	if err != nil {
 		return classify("lock product", err)
 	}

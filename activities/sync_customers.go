@@ -207,7 +207,7 @@ func (a *Syncs) SyncCustomers(ctx context.Context, in SyncInput) (SyncResult, er
 // linked or matched, created when neither. It returns the shop id ("" if
 // none).
 func (a *Syncs) importCustomer(ctx context.Context, e *customerEnv, lc *ledger.CatalogCustomer, res *SyncResult) (string, error) {
-	unlock, err := a.Store.Lock(ctx, e.t.ID+"/customer-import/"+lc.ID)
+	ctx, unlock, err := a.Store.Lock(ctx, e.t.ID+"/customer-import/"+lc.ID)
 	if err != nil {
 		return "", classify("lock customer", err)
 	}

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -36,17 +37,14 @@ var ErrExists = errors.New("store: already exists")
 type Store struct {
 	pool *pgxpool.Pool
 	box  *secrets.Box
-	// lockSlots caps the connections that held advisory locks (Lock) may
-	// take: a holder keeps its connection while it calls the ledger, which
-	// may queue behind the tenant's rate limit, and the rest of the pool
-	// must stay free for the queries that let everyone else progress.
-	lockSlots chan struct{}
+	// leaseForTest, when set, replaces LockLease (tests of expiry).
+	leaseForTest time.Duration
 }
 
 // New wraps a pool. box seals and opens tenant secrets; it may be nil for
 // processes that never read secrets (then secret access returns an error).
 func New(pool *pgxpool.Pool, box *secrets.Box) *Store {
-	return &Store{pool: pool, box: box, lockSlots: make(chan struct{}, max(1, pool.Config().MaxConns/2))}
+	return &Store{pool: pool, box: box}
 }
 
 // Pool returns the underlying connection pool.
