@@ -17,7 +17,7 @@ func newWorkerCmd(e *env) *cobra.Command {
 		Short: "Run the Temporal worker: every workflow and activity",
 		Args:  cobra.NoArgs,
 	}
-	p := bind(cmd, e, config.Database|config.Temporal|config.Secrets|config.Logging|config.Metrics)
+	p := bind(cmd, e, config.Database|config.Temporal|config.Secrets|config.Logging|config.Metrics|config.Worker)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		if err := p.start(e, "worker"); err != nil {
 			return err
@@ -45,13 +45,17 @@ func newWorkerCmd(e *env) *cobra.Command {
 		if err != nil {
 			return err
 		}
+		cacheSize, err := p.cfg.WorkflowCache()
+		if err != nil {
+			return err
+		}
 		var keyID string
 		if pc != nil {
 			keyID = pc.KeyID()
 		}
 		return app.RunWorker(ctx, app.WorkerDeps{
 			Log: p.log, Temporal: c, Store: s, Metrics: m, Connectors: conns, ScheduleEvery: time.Minute,
-			TaskQueue: p.cfg.TaskQueue, MetricsAddr: p.cfg.MetricsAddr, KeyID: keyID,
+			TaskQueue: p.cfg.TaskQueue, MetricsAddr: p.cfg.MetricsAddr, KeyID: keyID, WorkflowCacheSize: cacheSize,
 		})
 	}
 	return cmd

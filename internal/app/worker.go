@@ -39,6 +39,13 @@ type WorkerDeps struct {
 	// KeyID is the payload codec's sealing key id ("" without a codec);
 	// schedules sealed with another key are rewritten (Scheduler.KeyID).
 	KeyID string
+	// WorkflowCacheSize is how many workflows the worker keeps in memory
+	// between their tasks (the SDK's sticky cache); 0 keeps the SDK's
+	// default of 10 000. A waiting order that falls out of the cache is
+	// replayed from its history on its next signal, so size it above the
+	// number of orders waiting for settlement where memory allows
+	// (docs/operations.md).
+	WorkflowCacheSize int
 }
 
 // Register adds every workflow and activity of bokfor to w.
@@ -53,6 +60,11 @@ func Register(w worker.Registry, d WorkerDeps) {
 
 // RunWorker polls the task queue until ctx is done.
 func RunWorker(ctx context.Context, d WorkerDeps) error {
+	if d.WorkflowCacheSize > 0 {
+		// The SDK keeps one cache per process, sized when its first
+		// worker starts.
+		worker.SetStickyWorkflowCacheSize(d.WorkflowCacheSize)
+	}
 	w := worker.New(d.Temporal, d.TaskQueue, worker.Options{
 		MaxConcurrentWorkflowTaskPollers: 4,
 		MaxConcurrentActivityTaskPollers: 4,

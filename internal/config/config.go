@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -62,6 +63,10 @@ type Config struct {
 	HTTPAddr string
 	// MetricsAddr is where the worker serves /metrics (BOKFOR_METRICS_ADDR).
 	MetricsAddr string
+	// WorkflowCacheSize is how many workflows a worker keeps in memory
+	// between their tasks (BOKFOR_WORKFLOW_CACHE_SIZE); see
+	// WorkflowCache.
+	WorkflowCacheSize string
 }
 
 // Setting names a configuration value by its environment variable and flag.
@@ -88,7 +93,12 @@ var (
 	SetLogLevel          = Setting{"BOKFOR_LOG_LEVEL", "log-level"}
 	SetHTTPAddr          = Setting{"BOKFOR_HTTP_ADDR", "http-addr"}
 	SetMetricsAddr       = Setting{"BOKFOR_METRICS_ADDR", "metrics-addr"}
+	SetWorkflowCacheSize = Setting{"BOKFOR_WORKFLOW_CACHE_SIZE", "workflow-cache-size"}
 )
+
+// DefaultWorkflowCacheSize is the worker's workflow cache unless
+// configured: the Temporal SDK's own default.
+const DefaultWorkflowCacheSize = 10000
 
 // SettingError is a bad or missing setting. Its message is one line that
 // names the environment variable and the flag.
@@ -121,6 +131,8 @@ const (
 	Logging
 	HTTP
 	Metrics
+	// Worker is the worker's own tuning (the workflow cache).
+	Worker
 )
 
 // Bind registers the flags of the given groups on fs, with defaults taken
@@ -161,6 +173,10 @@ func (c *Config) Bind(fs *pflag.FlagSet, groups Group, getenv Getenv) {
 	}
 	if groups&Metrics != 0 {
 		str(&c.MetricsAddr, SetMetricsAddr, DefaultMetricsAddr, "address of the Prometheus /metrics endpoint (empty: off)")
+	}
+	if groups&Worker != 0 {
+		str(&c.WorkflowCacheSize, SetWorkflowCacheSize, strconv.Itoa(DefaultWorkflowCacheSize),
+			"workflows kept in memory between their tasks; size it above the orders waiting for settlement (about 15 KB each)")
 	}
 }
 
@@ -214,12 +230,32 @@ func (c *Config) Validate(groups Group) error {
 			return &SettingError{Setting: SetHTTPAddr, Problem: fmt.Sprintf("%q is not host:port", c.HTTPAddr)}
 		}
 	}
+	if groups&Worker != 0 {
+		if _, err := c.WorkflowCache(); err != nil {
+			return err
+		}
+	}
 	if groups&Metrics != 0 && c.MetricsAddr != "" {
 		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
 			return &SettingError{Setting: SetMetricsAddr, Problem: fmt.Sprintf("%q is not host:port", c.MetricsAddr)}
 		}
 	}
 	return nil
+}
+
+// WorkflowCache returns the configured workflow cache size. A worker keeps
+// that many workflows in memory between their tasks; a workflow that
+// fell out of the cache is replayed from its history on its next task.
+// An order waiting for settlement gets a task when its invoice number is
+// recorded and when it is paid, so a worker whose cache holds every
+// waiting order answers those without replaying. A bad value is a
+// *SettingError.
+func (c *Config) WorkflowCache() (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(c.WorkflowCacheSize))
+	if err != nil || n < 1 {
+		return 0, &SettingError{Setting: SetWorkflowCacheSize, Problem: fmt.Sprintf("%q must be a positive whole number of workflows", c.WorkflowCacheSize)}
+	}
+	return n, nil
 }
 
 func validateDatabaseURL(s string) string {

@@ -32,6 +32,9 @@ func TestValidateNamesTheSetting(t *testing.T) {
 		{"log level", nil, []string{"--log-level", "loud"}, "BOKFOR_LOG_LEVEL"},
 		{"http addr", map[string]string{"BOKFOR_HTTP_ADDR": "8080"}, nil, "BOKFOR_HTTP_ADDR"},
 		{"metrics addr", nil, []string{"--metrics-addr", "nine"}, "BOKFOR_METRICS_ADDR"},
+		{"workflow cache", map[string]string{"BOKFOR_WORKFLOW_CACHE_SIZE": "lots"}, nil, "BOKFOR_WORKFLOW_CACHE_SIZE (--workflow-cache-size)"},
+		{"workflow cache zero", nil, []string{"--workflow-cache-size", "0"}, "must be a positive whole number"},
+		{"workflow cache set", map[string]string{"BOKFOR_WORKFLOW_CACHE_SIZE": "25000"}, nil, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -43,7 +46,7 @@ func TestValidateNamesTheSetting(t *testing.T) {
 				return good[k]
 			}
 			var c Config
-			all := Database | Temporal | Secrets | Logging | HTTP | Metrics
+			all := Database | Temporal | Secrets | Logging | HTTP | Metrics | Worker
 			fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
 			c.Bind(fs, all, env)
 			if err := fs.Parse(tt.args); err != nil {
@@ -64,6 +67,19 @@ func TestValidateNamesTheSetting(t *testing.T) {
 				t.Fatalf("error must be one line: %q", err)
 			}
 		})
+	}
+}
+
+func TestWorkflowCacheDefaultsToTheSDKs(t *testing.T) {
+	t.Parallel()
+	var c Config
+	c.Bind(pflag.NewFlagSet("t", pflag.ContinueOnError), Worker, func(string) string { return "" })
+	if n, err := c.WorkflowCache(); err != nil || n != DefaultWorkflowCacheSize {
+		t.Fatalf("WorkflowCache() = %d, %v; want %d", n, err, DefaultWorkflowCacheSize)
+	}
+	c.Bind(pflag.NewFlagSet("t", pflag.ContinueOnError), Worker, func(string) string { return " 25000 " })
+	if n, err := c.WorkflowCache(); err != nil || n != 25000 {
+		t.Fatalf("WorkflowCache() from the environment = %d, %v; want 25000", n, err)
 	}
 }
 
