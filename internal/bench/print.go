@@ -99,8 +99,8 @@ func printWaiting(out io.Writer, r *WaitingResult) {
 	fmt.Fprintf(out, "  bench process RSS %.0f → %.0f MB, Go heap %.0f → %.0f MB (%.0f MB after the worker stopped); idle window %.0f s, whole machine %.0f %% busy\n",
 		r.SelfRSSBeforeMB, r.SelfRSSWaitingMB, r.HeapBeforeMB, r.HeapWaitingMB, r.HeapWorkerStoppedMB, r.IdleSeconds, r.MachineIdleCPUPercent)
 	fmt.Fprintf(out, "  signal-with-starts accepted after %.0f s (%d repeated after a refusal)\n", r.SignalSeconds, r.SignalRetries)
-	fmt.Fprintf(out, "  watcher run after the hand-over: %d ledger calls, %d documents listed, %d numbers recorded, %.1f s\n",
-		r.NumberingTick.LedgerCalls, r.NumberingTick.Found, r.NumberingTick.Numbered, r.NumberingTick.Seconds)
+	fmt.Fprintf(out, "  watcher run after the hand-over: %d ledger calls, %d documents listed, %d numbers recorded, %.1f s; every number recorded and customer told after %.0f s\n",
+		r.NumberingTick.LedgerCalls, r.NumberingTick.Found, r.NumberingTick.Numbered, r.NumberingTick.Seconds, r.NumberedSeconds)
 	for i, t := range r.Ticks {
 		fmt.Fprintf(out, "  watcher run %d: %d ledger calls, %d documents listed, %d settlements handed over, %.1f s\n", i+1, t.LedgerCalls, t.Found, t.Handed, t.Seconds)
 	}

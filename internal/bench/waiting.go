@@ -74,8 +74,11 @@ type WaitingResult struct {
 
 	// NumberingTick is the watcher run right after the hand-over, before
 	// anything is paid: it records the invoice numbers of the new orders
-	// (as the scheduled run after a busy period would).
-	NumberingTick WatcherTick `json:"numbering_tick"`
+	// (as the scheduled run after a busy period would). NumberedSeconds
+	// runs from its start until the dev server was quiet again, every
+	// order's number recorded and its customer told.
+	NumberingTick   WatcherTick `json:"numbering_tick"`
+	NumberedSeconds float64     `json:"numbered_seconds"`
 	// Settled is how many invoices were paid in the ledger; Ticks the
 	// watcher runs after that (the first hands the settlements over, the
 	// second finds nothing new); LedgerCallsPerSettled is the first run's
@@ -133,6 +136,7 @@ func runWaiting(ctx context.Context, env *Env, n int, idle time.Duration, concur
 	// Sending the invoice may still be under way for the last orders.
 	time.Sleep(3 * time.Second)
 	res.LedgerCallsPerOrder = float64(w.fk.Stats().Requests-l0) / float64(n)
+	n0 := time.Now()
 	if res.NumberingTick, err = w.watchOnce(ctx, w.tenants[0].ID); err != nil {
 		return nil, err
 	}
@@ -141,6 +145,7 @@ func runWaiting(ctx context.Context, env *Env, n int, idle time.Duration, concur
 	// done, so the idle window below is idle — a fixed 2 minutes was not
 	// enough for 10 000 orders on 2 cores.
 	waitQuiet(ctx, env.DevServerPID, max(2*time.Minute, time.Duration(n)*60*time.Millisecond))
+	res.NumberedSeconds = time.Since(n0).Seconds()
 	if h, _, err := historyLength(ctx, w, ps[len(ps)/2]); err == nil {
 		res.HistoryEvents = h
 	}
