@@ -34,7 +34,12 @@
 //     per key, booked only while the lock is held (Defer only moves it
 //     later). Times are the database server's, so processes on machines
 //     with skewed clocks still agree. If a process dies while holding the lock,
-//     its session ends and PostgreSQL releases the lock. Inside one process
+//     its session ends and PostgreSQL releases the lock. A database restart
+//     ends the session too, while the holder's request may still be under
+//     way, so the booked slot also names its holder until the release
+//     (held_until at most MaxRequest ahead) and the server's start time; a
+//     holder waits for an entry booked before the server's latest start,
+//     and ignores one booked since (its process died). Inside one process
 //     a Local mutex per key is taken first so that waiters of one key hold
 //     at most one pooled connection.
 //

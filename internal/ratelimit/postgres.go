@@ -2,6 +2,9 @@ package ratelimit
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"strings"
@@ -15,9 +18,11 @@ import (
 // Schema is the DDL of the table the Postgres limiter keeps its pacing in:
 // next_at is the key's next allowed start, last_request_at the start
 // booked last, deferred_until the end of the latest Defer, recent the ends
-// of the last requests of a key with a rolling window (see windowFor). It
-// is idempotent (it also adds the newer columns to a table made by an
-// older version) and may be copied into the store's migrations.
+// of the last requests of a key with a rolling window (see windowFor);
+// holder, held_until and held_epoch are the request in flight (see
+// Postgres.Acquire). It is idempotent (it also adds the newer columns to a
+// table made by an older version) and may be copied into the store's
+// migrations.
 const Schema = `CREATE TABLE IF NOT EXISTS rate_slots (
 	key             text PRIMARY KEY,
 	next_at         timestamptz NOT NULL DEFAULT now(),
@@ -27,7 +32,15 @@ const Schema = `CREATE TABLE IF NOT EXISTS rate_slots (
 	recent          timestamptz[]
 );
 ALTER TABLE rate_slots ADD COLUMN IF NOT EXISTS deferred_until timestamptz;
-ALTER TABLE rate_slots ADD COLUMN IF NOT EXISTS recent timestamptz[]`
+ALTER TABLE rate_slots ADD COLUMN IF NOT EXISTS recent timestamptz[];
+ALTER TABLE rate_slots ADD COLUMN IF NOT EXISTS holder text;
+ALTER TABLE rate_slots ADD COLUMN IF NOT EXISTS held_until timestamptz;
+ALTER TABLE rate_slots ADD COLUMN IF NOT EXISTS held_epoch timestamptz`
+
+// MaxRequest bounds how long one request may hold its key: the ledger
+// clients give up after 60 s. A request in flight across a database
+// restart keeps its key this long at most (see Postgres.Acquire).
+const MaxRequest = 65 * time.Second
 
 // setupLockID serialises concurrent Setup calls: CREATE TABLE IF NOT
 // EXISTS is not safe against itself in PostgreSQL.
@@ -118,6 +131,19 @@ func (p *Postgres) setup(ctx context.Context) error {
 
 // Acquire takes the key's advisory lock on a dedicated connection, waits
 // until the key's next allowed start and records this start.
+//
+// The advisory lock alone would not keep one request in flight across a
+// database restart: the restart ends the holder's session and its lock
+// while its request may still be under way (a slow or held response), and
+// the next holder would start a second one. So the booked slot also names
+// its holder (holder, held_until = slot + MaxRequest) and the server's
+// start time (held_epoch), and the release clears them. A holder that
+// finds another's entry waits for its release or expiry — but only when
+// the server has restarted since that entry was booked: without a restart
+// the other session's end means its process died, and the entry is void
+// (a crashed worker must not stall its tenants' requests for a minute).
+// A release that cannot reach the database retries in the background
+// until it can, so a restart stalls a key only for as long as it lasts.
 func (p *Postgres) Acquire(ctx context.Context, key string) (func(), error) {
 	if err := p.setup(ctx); err != nil {
 		return nil, err
@@ -132,6 +158,12 @@ func (p *Postgres) Acquire(ctx context.Context, key string) (func(), error) {
 		return nil, fmt.Errorf("ratelimit: acquire connection: %w", err)
 	}
 	id := LockID(key)
+	holder, err := newHolder()
+	if err != nil {
+		conn.Release()
+		localRelease()
+		return nil, fmt.Errorf("ratelimit: holder id: %w", err)
+	}
 	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", id); err != nil {
 		// A cancelled wait may leave the session in doubt: drop it so
 		// that any lock it might hold is released with it.
@@ -144,24 +176,22 @@ func (p *Postgres) Acquire(ctx context.Context, key string) (func(), error) {
 	release := func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		if winN > 0 {
-			// The request is over: its entry in recent becomes its end, a
-			// time after the API saw it arrive.
-			if _, err := conn.Exec(ctx, `
-				UPDATE rate_slots SET recent = recent[1:cardinality(recent)-1] || GREATEST(recent[cardinality(recent)], statement_timestamp())
-				WHERE key = $1 AND cardinality(recent) > 0`, key); err != nil {
-				// Unrecorded, the entry keeps the start time: the window
-				// is then measured from the start, as by a crashed holder.
-				_ = conn.Conn().Close(ctx)
-			}
-		}
-		if _, err := conn.Exec(ctx, "SELECT pg_advisory_unlock($1)", id); err != nil {
+		// One statement on the held session: the request is over (with a
+		// rolling window its entry in recent becomes its end, a time after
+		// the API saw it arrive), its holder entry is cleared, and the
+		// advisory lock released.
+		if _, err := conn.Exec(ctx, `WITH done AS (`+endRequest+`) SELECT pg_advisory_unlock($4)`, key, holder, winN, id); err != nil {
+			// The session is gone (a database restart) or in doubt: drop
+			// it, and clear the entry from another connection, retrying
+			// until the database is back so that the key does not wait
+			// for the entry's expiry.
 			_ = conn.Conn().Close(ctx)
+			go p.endRequestLater(key, holder, winN)
 		}
 		conn.Release()
 		localRelease()
 	}
-	if err := p.pace(ctx, conn.Conn(), key); err != nil {
+	if err := p.pace(ctx, conn.Conn(), key, holder); err != nil {
 		release()
 		return nil, err
 	}
@@ -189,7 +219,7 @@ func (p *Postgres) Acquire(ctx context.Context, key string) (func(), error) {
 // start, so no window of w at the API ever holds more than n arrivals,
 // whatever the delays on the way (client, network) — the interval alone
 // cannot promise that.
-func (p *Postgres) pace(ctx context.Context, conn *pgx.Conn, key string) error {
+func (p *Postgres) pace(ctx context.Context, conn *pgx.Conn, key, holder string) error {
 	interval := p.intervalFor(key)
 	ivMS := float64(interval) / float64(time.Millisecond)
 	minGapMS := float64(interval-slackFor(interval)) / float64(time.Millisecond)
@@ -204,19 +234,35 @@ func (p *Postgres) pace(ctx context.Context, conn *pgx.Conn, key string) error {
 		const slot = `GREATEST(s.next_at, statement_timestamp(),
 			CASE WHEN $3::int > 0 AND cardinality(s.recent) >= $3::int
 				THEN s.recent[cardinality(s.recent) - $3::int + 1] + make_interval(secs => $4::float8 / 1000) END)`
+		// Another holder's entry blocks the booking only if it is live
+		// and was booked before the server's latest start (see Acquire).
 		var waitMS float64
 		err := conn.QueryRow(ctx, `
-			INSERT INTO rate_slots AS s (key, next_at, last_request_at, requests, recent)
+			INSERT INTO rate_slots AS s (key, next_at, last_request_at, requests, recent, holder, held_until, held_epoch)
 			VALUES ($1, statement_timestamp() + make_interval(secs => $2::float8 / 1000), statement_timestamp(), 1,
-				CASE WHEN $3::int > 0 THEN ARRAY[statement_timestamp()] END)
+				CASE WHEN $3::int > 0 THEN ARRAY[statement_timestamp()] END,
+				$5, statement_timestamp() + make_interval(secs => $6::float8), pg_postmaster_start_time())
 			ON CONFLICT (key) DO UPDATE SET
 				last_request_at = `+slot+`,
 				next_at = `+slot+` + make_interval(secs => $2::float8 / 1000),
 				requests = s.requests + 1,
 				recent = CASE WHEN $3::int > 0 THEN
 					(COALESCE(s.recent, '{}') || `+slot+`)[GREATEST(COALESCE(cardinality(s.recent), 0) + 2 - $3::int, 1):]
-				END
-			RETURNING EXTRACT(EPOCH FROM last_request_at - statement_timestamp())::float8 * 1000`, key, ivMS, winN, winMS).Scan(&waitMS)
+				END,
+				holder = $5,
+				held_until = `+slot+` + make_interval(secs => $6::float8),
+				held_epoch = pg_postmaster_start_time()
+			WHERE s.holder IS NULL OR s.holder = $5 OR s.held_until <= statement_timestamp()
+				OR s.held_epoch IS NOT DISTINCT FROM pg_postmaster_start_time()
+			RETURNING EXTRACT(EPOCH FROM last_request_at - statement_timestamp())::float8 * 1000`,
+			key, ivMS, winN, winMS, holder, MaxRequest.Seconds()).Scan(&waitMS)
+		if errors.Is(err, pgx.ErrNoRows) {
+			// A request from before the restart may still be in flight.
+			if err := sleepCtx(ctx, 100*time.Millisecond); err != nil {
+				return err
+			}
+			continue
+		}
 		if err != nil {
 			return fmt.Errorf("ratelimit: book slot: %w", err)
 		}
@@ -244,6 +290,43 @@ func (p *Postgres) pace(ctx context.Context, conn *pgx.Conn, key string) error {
 		}
 		// Deferred: book again; Defer pushed next_at past deferred_until.
 	}
+}
+
+// endRequest is the statement that ends a holder's request ($1 key, $2
+// holder, $3 the key's window size): its entry in recent becomes its end,
+// and its holder entry is cleared. It changes nothing once another holder
+// has booked the key.
+const endRequest = `UPDATE rate_slots SET
+		recent = CASE WHEN $3::int > 0 AND cardinality(recent) > 0
+			THEN recent[1:cardinality(recent)-1] || GREATEST(recent[cardinality(recent)], statement_timestamp())
+			ELSE recent END,
+		holder = NULL, held_until = NULL, held_epoch = NULL
+	WHERE key = $1 AND holder = $2`
+
+// endRequestLater runs endRequest from the pool until it succeeds or the
+// entry would have expired anyway. Unrecorded, a request's entry in recent
+// keeps its start: the window is then measured from the start, as for a
+// crashed holder.
+func (p *Postgres) endRequestLater(key, holder string, winN int) {
+	deadline := time.Now().Add(MaxRequest)
+	for wait := 200 * time.Millisecond; time.Now().Before(deadline); wait = min(2*wait, 2*time.Second) {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_, err := p.pool.Exec(ctx, endRequest, key, holder, winN)
+		cancel()
+		if err == nil {
+			return
+		}
+		time.Sleep(wait)
+	}
+}
+
+// newHolder returns a random id for one Acquire.
+func newHolder() (string, error) {
+	var b [12]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b[:]), nil
 }
 
 // Defer pushes key's next allowed start to at least now+d for all

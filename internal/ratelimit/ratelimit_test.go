@@ -405,3 +405,104 @@ func TestFikenWindowHoldsAtTheAPI(t *testing.T) {
 		})
 	}
 }
+
+// namedPool opens a pool on url whose sessions carry application_name
+// name, so that a test can end them as a restart or a crash would.
+func namedPool(t *testing.T, rawURL, name string) *pgxpool.Pool {
+	t.Helper()
+	cfg, err := pgxpool.ParseConfig(rawURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.ConnConfig.RuntimeParams["application_name"] = name
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
+}
+
+// endSessions terminates the sessions of the pools named name.
+func endSessions(t *testing.T, admin *pgxpool.Pool, name string) {
+	t.Helper()
+	if _, err := admin.Exec(context.Background(),
+		`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1`, name); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestARequestInFlightAcrossARestartKeepsItsKey: a database restart ends
+// the holder's session and its advisory lock while its request may still
+// be under way; the next holder must wait for that request's release, not
+// start a second request at once.
+func TestARequestInFlightAcrossARestartKeepsItsKey(t *testing.T) {
+	t.Parallel()
+	url := pgtest.NewDatabase(t)
+	admin := newPool(t, url)
+	first := ratelimit.NewPostgres(namedPool(t, url, "restart-first"), time.Millisecond)
+	second := ratelimit.NewPostgres(namedPool(t, url, "restart-second"), time.Millisecond)
+	ctx := context.Background()
+	release, err := first.Acquire(ctx, "fiken:token:restart")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The restart: the holder's session ends, and its entry was booked
+	// before the server's latest start.
+	endSessions(t, admin, "restart-first")
+	if _, err := admin.Exec(ctx, `UPDATE rate_slots SET held_epoch = held_epoch - interval '1 hour' WHERE key = 'fiken:token:restart'`); err != nil {
+		t.Fatal(err)
+	}
+	short, cancel := context.WithTimeout(ctx, 1500*time.Millisecond)
+	defer cancel()
+	if r, err := second.Acquire(short, "fiken:token:restart"); err == nil {
+		r()
+		t.Fatal("a second request started while the first was still in flight")
+	} else if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("second Acquire = %v, want it to wait", err)
+	}
+	// The first request ends; its release reaches the database from
+	// another connection, and the key is free again soon after.
+	release()
+	start := time.Now()
+	wctx, wcancel := context.WithTimeout(ctx, 10*time.Second)
+	defer wcancel()
+	r, err := second.Acquire(wctx, "fiken:token:restart")
+	if err != nil {
+		t.Fatalf("Acquire after the first request ended: %v", err)
+	}
+	r()
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("the key stayed taken %v after the first request ended", d)
+	}
+}
+
+// TestACrashedHoldersKeyIsFreeAtOnce: without a restart, a holder's
+// session ends only with its process (or its connection); its entry must
+// not keep the key for MaxRequest.
+func TestACrashedHoldersKeyIsFreeAtOnce(t *testing.T) {
+	t.Parallel()
+	url := pgtest.NewDatabase(t)
+	admin := newPool(t, url)
+	crashed := ratelimit.NewPostgres(namedPool(t, url, "crash-first"), time.Millisecond)
+	second := ratelimit.NewPostgres(namedPool(t, url, "crash-second"), time.Millisecond)
+	ctx := context.Background()
+	dead, err := crashed.Acquire(ctx, "poweroffice:crash")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Its release runs only at the end, so that the pool can close.
+	defer dead()
+	endSessions(t, admin, "crash-first")
+	wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	start := time.Now()
+	r, err := second.Acquire(wctx, "poweroffice:crash")
+	if err != nil {
+		t.Fatalf("Acquire after the holder's process died: %v", err)
+	}
+	r()
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("the dead holder kept the key %v", d)
+	}
+}
