@@ -3,7 +3,6 @@ package ratelimit
 import (
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -158,12 +157,7 @@ func (p *Postgres) Acquire(ctx context.Context, key string) (func(), error) {
 		return nil, fmt.Errorf("ratelimit: acquire connection: %w", err)
 	}
 	id := LockID(key)
-	holder, err := newHolder()
-	if err != nil {
-		conn.Release()
-		localRelease()
-		return nil, fmt.Errorf("ratelimit: holder id: %w", err)
-	}
+	holder := rand.Text()
 	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", id); err != nil {
 		// A cancelled wait may leave the session in doubt: drop it so
 		// that any lock it might hold is released with it.
@@ -318,15 +312,6 @@ func (p *Postgres) endRequestLater(key, holder string, winN int) {
 		}
 		time.Sleep(wait)
 	}
-}
-
-// newHolder returns a random id for one Acquire.
-func newHolder() (string, error) {
-	var b [12]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(b[:]), nil
 }
 
 // Defer pushes key's next allowed start to at least now+d for all

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"sync"
@@ -47,10 +46,7 @@ var errUnlocked = errors.New("store: unlocked")
 // Waiters poll, holding no connection either.
 func (s *Store) Lock(ctx context.Context, key string) (context.Context, func(), error) {
 	name := "bokfor:" + key
-	holder, err := newHolder()
-	if err != nil {
-		return nil, nil, fmt.Errorf("store: lock %s: %w", key, err)
-	}
+	holder := rand.Text()
 	lease := s.lockLease()
 	wait := 10 * time.Millisecond
 	for {
@@ -62,7 +58,8 @@ func (s *Store) Lock(ctx context.Context, key string) (context.Context, func(), 
 			return nil, nil, fmt.Errorf("store: lock %s: %w", key, err)
 		}
 		if ok {
-			return s.held(ctx, name, holder, lease, start)
+			hctx, unlock := s.held(ctx, name, holder, lease, start)
+			return hctx, unlock, nil
 		}
 		select {
 		case <-ctx.Done():
@@ -96,7 +93,7 @@ func (s *Store) tryLock(ctx context.Context, name, holder string, lease time.Dur
 
 // held starts renewing the lease and returns the holder's context and its
 // unlock.
-func (s *Store) held(ctx context.Context, name, holder string, lease time.Duration, start time.Time) (context.Context, func(), error) {
+func (s *Store) held(ctx context.Context, name, holder string, lease time.Duration, start time.Time) (context.Context, func()) {
 	hctx, cancel := context.WithCancelCause(ctx)
 	done := make(chan struct{})
 	go func() {
@@ -119,7 +116,7 @@ func (s *Store) held(ctx context.Context, name, holder string, lease time.Durati
 				DELETE FROM locks WHERE name = $1 AND holder = $2 AND EXISTS (SELECT FROM async)`, name, holder)
 		})
 	}
-	return hctx, unlock, nil
+	return hctx, unlock
 }
 
 // renew extends the lease every lease/3 until ctx ends (unlock cancels
@@ -160,13 +157,4 @@ func (s *Store) renew(ctx context.Context, cancel context.CancelCauseFunc, name,
 			}
 		}
 	}
-}
-
-// newHolder returns a random holder id.
-func newHolder() (string, error) {
-	var b [16]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(b[:]), nil
 }
