@@ -170,17 +170,21 @@ func (p *Postgres) Acquire(ctx context.Context, key string) (func(), error) {
 	release := func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		// One statement on the held session: the request is over (with a
+		// On the held session, in this order: the request is over (with a
 		// rolling window its entry in recent becomes its end, a time after
-		// the API saw it arrive), its holder entry is cleared, and the
-		// advisory lock released.
-		if _, err := conn.Exec(ctx, `WITH done AS (`+endRequest+`) SELECT pg_advisory_unlock($4)`, key, holder, winN, id); err != nil {
+		// the API saw it arrive) and its holder entry is cleared, then the
+		// advisory lock is released. Not one statement: a data-modifying
+		// WITH runs concurrently with its main query, so the unlock could
+		// let the next holder book the key before this end is recorded.
+		if _, err := conn.Exec(ctx, endRequest, key, holder, winN); err != nil {
 			// The session is gone (a database restart) or in doubt: drop
-			// it, and clear the entry from another connection, retrying
-			// until the database is back so that the key does not wait
-			// for the entry's expiry.
+			// it (its advisory lock goes with it), and clear the entry
+			// from another connection, retrying until the database is
+			// back so that the key does not wait for the entry's expiry.
 			_ = conn.Conn().Close(ctx)
 			go p.endRequestLater(key, holder, winN)
+		} else if _, err := conn.Exec(ctx, "SELECT pg_advisory_unlock($1)", id); err != nil {
+			_ = conn.Conn().Close(ctx)
 		}
 		conn.Release()
 		localRelease()
